@@ -1,0 +1,58 @@
+# Third-party libraries.
+#
+# Device side (linked into outpostd): Mbed TLS, libcurl on Mbed TLS and SQLite, all built
+# statically by tools/bootstrap from Debian source packages into a prefix per target triple:
+#   build/deps/<triple>/{include,lib}
+# Header-only helpers (nlohmann/json, toml++, CLI11) and the host-only test and simulator
+# libraries (GoogleTest, cpp-httplib, OpenSSL) come from Debian packages.
+
+execute_process(COMMAND ${CMAKE_CXX_COMPILER} -dumpmachine
+                OUTPUT_VARIABLE OUTPOST_TARGET_TRIPLE OUTPUT_STRIP_TRAILING_WHITESPACE)
+set(OUTPOST_DEPS_PREFIX "${CMAKE_CURRENT_SOURCE_DIR}/build/deps/${OUTPOST_TARGET_TRIPLE}"
+    CACHE PATH "Prefix holding the bootstrapped Mbed TLS, libcurl and SQLite")
+
+foreach(lib mbedtls mbedx509 mbedcrypto curl sqlite3)
+  if(NOT EXISTS "${OUTPOST_DEPS_PREFIX}/lib/lib${lib}.a")
+    message(FATAL_ERROR
+      "lib${lib}.a not found in ${OUTPOST_DEPS_PREFIX}/lib.\n"
+      "Run: tools/bootstrap --target ${OUTPOST_TARGET_TRIPLE}")
+  endif()
+endforeach()
+
+function(outpost_import_static name file)
+  add_library(${name} STATIC IMPORTED GLOBAL)
+  set_target_properties(${name} PROPERTIES
+    IMPORTED_LOCATION "${OUTPOST_DEPS_PREFIX}/lib/${file}"
+    INTERFACE_INCLUDE_DIRECTORIES "${OUTPOST_DEPS_PREFIX}/include")
+endfunction()
+
+find_package(Threads REQUIRED)
+
+outpost_import_static(outpost_dep_mbedcrypto libmbedcrypto.a)
+outpost_import_static(outpost_dep_mbedx509 libmbedx509.a)
+outpost_import_static(outpost_dep_mbedtls libmbedtls.a)
+set_property(TARGET outpost_dep_mbedx509 PROPERTY INTERFACE_LINK_LIBRARIES outpost_dep_mbedcrypto)
+set_property(TARGET outpost_dep_mbedtls PROPERTY INTERFACE_LINK_LIBRARIES outpost_dep_mbedx509)
+
+outpost_import_static(outpost_dep_curl libcurl.a)
+set_target_properties(outpost_dep_curl PROPERTIES
+  INTERFACE_COMPILE_DEFINITIONS CURL_STATICLIB
+  INTERFACE_LINK_LIBRARIES "outpost_dep_mbedtls;Threads::Threads")
+
+outpost_import_static(outpost_dep_sqlite libsqlite3.a)
+set_property(TARGET outpost_dep_sqlite PROPERTY INTERFACE_LINK_LIBRARIES "Threads::Threads;${CMAKE_DL_LIBS};m")
+
+add_library(Outpost::mbedtls ALIAS outpost_dep_mbedtls)
+add_library(Outpost::curl ALIAS outpost_dep_curl)
+add_library(Outpost::sqlite ALIAS outpost_dep_sqlite)
+
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 REQUIRED)
+# toml++ is used header-only (Debian also ships it as a shared library, which a static,
+# cross-compiled agent cannot use) and without exceptions, so parse errors are values.
+add_library(outpost_dep_toml INTERFACE)
+target_compile_definitions(outpost_dep_toml INTERFACE TOML_HEADER_ONLY=1 TOML_EXCEPTIONS=0)
+add_library(Outpost::toml ALIAS outpost_dep_toml)
+if(OUTPOST_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()

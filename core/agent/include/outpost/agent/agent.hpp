@@ -1,0 +1,46 @@
+#pragma once
+// The agent: wires the outbox, the control socket, intake, and one delivery worker per upstream.
+//
+// Contract:
+// - create() opens everything the configuration names and fails, with the reason, before
+//   anything is started: a misconfigured device never half-starts.
+// - run() serves the control socket on the calling thread until stop() is called (from any
+//   thread, e.g. a signal handler thread); then the delivery workers finish their request in
+//   flight and run() returns.
+// - The network link (HAL) is observed: link up wakes delivery, link down parks it.
+// - `sim_link` is the sim board's controllable link when the board is sim, else null; only then
+//   does the control protocol accept "sim.link".
+
+#include <atomic>
+#include <memory>
+
+#include "outpost/common/expected.hpp"
+#include "outpost/config/config.hpp"
+
+namespace hal {
+class NetworkLink;
+namespace sim {
+class SimNetworkLink;
+}
+}  // namespace hal
+
+namespace outpost::agent {
+
+class Agent {
+public:
+    static Expected<std::unique_ptr<Agent>> create(const config::Config& config, hal::NetworkLink& link,
+                                                   hal::sim::SimNetworkLink* sim_link);
+    ~Agent();
+    Agent(const Agent&) = delete;
+    Agent& operator=(const Agent&) = delete;
+
+    Expected<void> run();
+    void stop();  // async-signal-unsafe parts avoided: writes an eventfd only
+
+private:
+    struct Parts;
+    explicit Agent(std::unique_ptr<Parts> parts);
+    std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace outpost::agent

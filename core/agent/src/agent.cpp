@@ -1,0 +1,199 @@
+#include "outpost/agent/agent.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+#include "hal/network_link.hpp"
+#include "hal/sim/sim_network_link.hpp"
+#include "outpost/agent/control_server.hpp"
+#include "outpost/agent/delivery_worker.hpp"
+#include "outpost/agent/status_report.hpp"
+#include "outpost/common/log.hpp"
+#include "outpost/connectors/din_connector.hpp"
+#include "outpost/intake/picking_order.hpp"
+#include "outpost/outbox/outbox.hpp"
+#include "outpost/transport/http_client.hpp"
+
+namespace outpost::agent {
+
+struct Agent::Parts {
+    config::Config config;
+    hal::NetworkLink* link = nullptr;
+    hal::sim::SimNetworkLink* sim_link = nullptr;
+    int wake_fd = -1;
+    std::atomic<bool> stopping{false};
+    std::unique_ptr<outbox::Outbox> outbox;
+    std::unique_ptr<transport::HttpClient> din_http;
+    std::unique_ptr<connectors::DinConnector> din;
+    std::unique_ptr<DeliveryWorker> din_worker;
+    std::unique_ptr<ControlServer> control;
+
+    ~Parts() {
+        if (link != nullptr) link->set_observer({});
+        din_worker.reset();  // joins before the connector and outbox it uses go away
+        if (wake_fd >= 0) ::close(wake_fd);
+    }
+
+    std::vector<nlohmann::json> handle(const std::vector<nlohmann::json>& requests);
+    nlohmann::json handle_one(const nlohmann::json& request);
+};
+
+namespace {
+
+nlohmann::json failure(const std::string& message) { return {{"ok", false}, {"error", message}}; }
+
+}  // namespace
+
+std::vector<nlohmann::json> Agent::Parts::handle(const std::vector<nlohmann::json>& requests) {
+    std::vector<nlohmann::json> answers(requests.size());
+    // Enqueues of one turn share one transaction (group commit); everything else is answered
+    // on its own.
+    std::vector<outbox::NewOperation> batch;
+    std::vector<std::size_t> batch_positions;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const nlohmann::json& request = requests[i];
+        if (request.value("cmd", "") != "enqueue") {
+            answers[i] = handle_one(request);
+            continue;
+        }
+        const std::string kind = request.value("kind", "");
+        if (kind != intake::kPickingOrderKind) {
+            answers[i] = failure("unknown operation kind '" + kind + "' (known: picking-order)");
+            continue;
+        }
+        const auto key = request.find("idempotency_key");
+        if (key != request.end() && (!key->is_string() || key->get_ref<const std::string&>().size() > 200)) {
+            answers[i] = failure("idempotency_key must be a string of at most 200 characters");
+            continue;
+        }
+        auto prepared = intake::prepare_picking_order(request.value("payload", nlohmann::json()),
+                                                      key != request.end() ? key->get<std::string>() : "",
+                                                      config.device_id);
+        if (!prepared) {
+            answers[i] = failure(prepared.error().message);
+            continue;
+        }
+        batch.push_back(std::move(*prepared));
+        batch_positions.push_back(i);
+    }
+    if (batch.empty()) return answers;
+
+    auto stored = outbox->enqueue(batch);
+    for (std::size_t j = 0; j < batch.size(); ++j) {
+        const std::size_t i = batch_positions[j];
+        if (!stored) {
+            answers[i] = failure("not queued: " + stored.error().message);
+            continue;
+        }
+        const auto& result = (*stored)[j];
+        answers[i] = {{"ok", true}, {"id", result.id}, {"idempotency_key", result.idempotency_key},
+                      {"duplicate", result.duplicate}};
+    }
+    if (stored) {
+        log::debug("intake", "queued " + std::to_string(batch.size()) + " operation(s) in one commit");
+        din_worker->notify_enqueued();
+    } else {
+        log::error("intake", stored.error().describe());
+    }
+    return answers;
+}
+
+nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
+    const std::string command = request.value("cmd", "");
+    if (command == "status") {
+        auto counts = outbox->counts();
+        if (!counts) return failure(counts.error().message);
+        StatusInputs inputs{config.device_id, config.board, link->is_up(), *counts,
+                            {{"din", din_worker->status()}}};
+        nlohmann::json answer = status_report(inputs);
+        answer["ok"] = true;
+        return answer;
+    }
+    if (command == "sim.link") {
+        if (sim_link == nullptr) return failure("sim.link is only available on the sim board");
+        const auto up = request.find("up");
+        if (up == request.end() || !up->is_boolean()) return failure("sim.link needs \"up\": true or false");
+        sim_link->set_up(up->get<bool>());
+        return {{"ok", true}, {"link", sim_link->is_up() ? "up" : "down"}};
+    }
+    return failure("unknown command '" + command + "' (known: enqueue, status, sim.link)");
+}
+
+Agent::Agent(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+Agent::~Agent() = default;
+
+Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal::NetworkLink& link,
+                                               hal::sim::SimNetworkLink* sim_link) {
+    auto parts = std::make_unique<Parts>();
+    parts->config = config;
+    parts->link = &link;
+    parts->sim_link = sim_link;
+    parts->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (parts->wake_fd < 0) return make_error("agent", std::string("eventfd: ") + std::strerror(errno));
+
+    outbox::Options outbox_options;
+    outbox_options.sync = config.sync_full ? outbox::SyncLevel::Full : outbox::SyncLevel::Normal;
+    auto outbox = outbox::Outbox::open(config.outbox_path, outbox_options);
+    if (!outbox) return outbox.error();
+    parts->outbox = std::move(*outbox);
+    if (parts->outbox->recovered_at_open() > 0) {
+        log::warning("outbox", std::to_string(parts->outbox->recovered_at_open()) +
+                                   " operation(s) were in flight when the agent stopped; they will be sent "
+                                   "again with their idempotency keys");
+    }
+
+    auto http = transport::HttpClient::create(
+        {config.tls.ca_file, config.tls.cert_file, config.tls.key_file},
+        {config.din.connect_timeout, config.din.request_timeout});
+    if (!http) return http.error();
+    parts->din_http = std::move(*http);
+    parts->din = std::make_unique<connectors::DinConnector>(
+        *parts->din_http,
+        connectors::DinSettings{config.din.base_url, config.din.username, config.din.password, config.device_id});
+
+    auto control = ControlServer::listen(config.control_socket, parts->wake_fd);
+    if (!control) return control.error();
+    parts->control = std::move(*control);
+
+    connectors::DinConnector* din = parts->din.get();
+    parts->din_worker = std::make_unique<DeliveryWorker>(
+        "din", *parts->outbox, [din](const outbox::Operation& operation) { return din->deliver(operation); },
+        BackoffSettings{config.delivery.backoff_base, config.delivery.backoff_cap}, link.is_up());
+    DeliveryWorker* worker = parts->din_worker.get();
+    link.set_observer([worker](bool up) {
+        log::info("link", up ? "link up: delivery resumes" : "link down: delivery paused");
+        worker->set_link_up(up);
+    });
+    return std::unique_ptr<Agent>(new Agent(std::move(parts)));
+}
+
+Expected<void> Agent::run() {
+    Parts& parts = *parts_;
+    parts.din_worker->start();
+    log::info("agent", "ready: device " + parts.config.device_id + ", board " + parts.config.board + ", link " +
+                           (parts.link->is_up() ? "up" : "down") + ", control socket " + parts.config.control_socket);
+    while (!parts.stopping.load()) {
+        auto turn = parts.control->poll_once([&parts](const std::vector<nlohmann::json>& requests) {
+            return parts.handle(requests);
+        });
+        if (!turn) {
+            parts.din_worker->stop();
+            return turn;
+        }
+    }
+    parts.din_worker->stop();
+    log::info("agent", "stopped");
+    return {};
+}
+
+void Agent::stop() {
+    parts_->stopping = true;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto written = ::write(parts_->wake_fd, &one, sizeof one);
+}
+
+}  // namespace outpost::agent

@@ -1,0 +1,42 @@
+#include "outpost/agent/status_report.hpp"
+
+#include "outpost/common/clock.hpp"
+#include "outpost/transport/library_versions.hpp"
+
+namespace outpost::agent {
+namespace {
+
+nlohmann::json optional_time(const std::optional<UnixMillis>& at) {
+    return at ? nlohmann::json(format_rfc3339_utc(*at)) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::json status_report(const StatusInputs& inputs) {
+    const UnixMillis now = wall_clock_now_ms();
+    nlohmann::json outbox = {{"pending", inputs.counts.pending},
+                             {"in_flight", inputs.counts.in_flight},
+                             {"delivered", inputs.counts.delivered},
+                             {"dead", inputs.counts.dead}};
+    outbox["oldest_pending_age_s"] =
+        inputs.counts.oldest_pending_created_at
+            ? nlohmann::json((now - *inputs.counts.oldest_pending_created_at) / 1000)
+            : nlohmann::json(nullptr);
+    nlohmann::json upstreams = nlohmann::json::object();
+    for (const auto& [name, status] : inputs.upstreams) {
+        upstreams[name] = {{"auth", status.auth},
+                           {"last_success_at", optional_time(status.last_success_at)},
+                           {"last_attempt_at", optional_time(status.last_attempt_at)},
+                           {"last_error", status.last_error},
+                           {"delivered_since_start", status.delivered_total}};
+    }
+    const auto versions = transport::library_versions();
+    return {{"device_id", inputs.device_id},
+            {"board", inputs.board},
+            {"link", inputs.link_up ? "up" : "down"},
+            {"outbox", outbox},
+            {"upstreams", upstreams},
+            {"versions", {{"libcurl", versions.libcurl}, {"tls", versions.tls_backend}}}};
+}
+
+}  // namespace outpost::agent

@@ -1,0 +1,226 @@
+#include "outpost/config/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+#include <string_view>
+
+namespace outpost::config {
+namespace {
+
+Error config_error(const std::string& source, const std::string& message) {
+    return make_error("config", source + ": " + message);
+}
+
+// Reports the first key of `table` not in `allowed`, so typos fail loudly.
+Expected<void> reject_unknown_keys(const toml::table& table, std::string_view where,
+                                   std::initializer_list<std::string_view> allowed,
+                                   const std::string& source) {
+    for (const auto& [key, value] : table) {
+        bool known = false;
+        for (std::string_view name : allowed) known = known || key.str() == name;
+        if (!known) {
+            return config_error(source, "unknown key '" + std::string(where) +
+                                            (where.empty() ? "" : ".") + std::string(key.str()) + "'");
+        }
+    }
+    return {};
+}
+
+std::string resolve_path(const std::string& value, const std::string& source) {
+    if (value.empty()) return value;
+    std::filesystem::path path(value);
+    if (path.is_absolute()) return value;
+    return (std::filesystem::path(source).parent_path() / path).lexically_normal().string();
+}
+
+Expected<std::string> read_secret_file(const std::string& path, const std::string& key,
+                                       const std::string& source) {
+    std::ifstream file(path);
+    if (!file) return config_error(source, key + ": cannot read " + path);
+    std::stringstream content;
+    content << file.rdbuf();
+    std::string secret = content.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    if (secret.empty()) return config_error(source, key + ": " + path + " is empty");
+    return secret;
+}
+
+// Looks up a string; `required` makes absence an error.
+Expected<std::string> get_string(const toml::table& table, std::string_view table_name,
+                                 std::string_view key, bool required, const std::string& source,
+                                 std::string fallback = {}) {
+    const std::string name = std::string(table_name) + (table_name.empty() ? "" : ".") + std::string(key);
+    const toml::node* node = table.get(key);
+    if (node == nullptr) {
+        if (required) return config_error(source, "missing required key '" + name + "'");
+        return fallback;
+    }
+    const auto* text = node->as_string();
+    if (text == nullptr) return config_error(source, "'" + name + "' must be a string");
+    if (required && text->get().empty()) return config_error(source, "'" + name + "' must not be empty");
+    return text->get();
+}
+
+Expected<std::chrono::milliseconds> get_millis(const toml::table& table, std::string_view table_name,
+                                               std::string_view key, std::chrono::milliseconds fallback,
+                                               const std::string& source) {
+    const std::string name = std::string(table_name) + "." + std::string(key);
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return fallback;
+    const auto* number = node->as_integer();
+    if (number == nullptr || number->get() <= 0) {
+        return config_error(source, "'" + name + "' must be a positive integer (milliseconds)");
+    }
+    return std::chrono::milliseconds(number->get());
+}
+
+const toml::table* get_table(const toml::table& root, std::string_view name) {
+    const toml::node* node = root.get(name);
+    return node != nullptr ? node->as_table() : nullptr;
+}
+
+}  // namespace
+
+Expected<Config> parse_config(const std::string& toml_text, const std::string& source) {
+    toml::parse_result parsed = toml::parse(toml_text, source);
+    if (!parsed) {
+        const auto& error = parsed.error();
+        return config_error(source, "line " + std::to_string(error.source().begin.line) + ": " +
+                                        std::string(error.description()));
+    }
+    const toml::table& root = parsed.table();
+    if (auto ok = reject_unknown_keys(root, "",
+                                      {"device_id", "board", "log_level", "sim", "storage", "control",
+                                       "tls", "delivery", "upstream"},
+                                      source);
+        !ok) {
+        return ok.error();
+    }
+    Config config;
+    config.source_path = source;
+
+    auto device_id = get_string(root, "", "device_id", true, source);
+    if (!device_id) return device_id.error();
+    config.device_id = *device_id;
+    auto board = get_string(root, "", "board", false, source, "sim");
+    if (!board) return board.error();
+    config.board = *board;
+    if (config.board != "sim") {
+        return config_error(source, "board '" + config.board + "' is not supported by this build (known: sim)");
+    }
+    auto level = get_string(root, "", "log_level", false, source, "info");
+    if (!level) return level.error();
+    if (*level != "debug" && *level != "info" && *level != "warning" && *level != "error") {
+        return config_error(source, "'log_level' must be one of debug, info, warning, error");
+    }
+    config.log_level = *level;
+
+    // Every table is optional in TOML terms, but storage, control, tls and upstream.din carry
+    // required keys; an absent table reads as an empty one so the message names the key.
+    static const toml::table empty;
+    const toml::table* sim = get_table(root, "sim");
+    if (sim != nullptr) {
+        if (auto ok = reject_unknown_keys(*sim, "sim", {"link_up"}, source); !ok) return ok.error();
+        if (const toml::node* link = sim->get("link_up"); link != nullptr) {
+            if (!link->is_boolean()) return config_error(source, "'sim.link_up' must be true or false");
+            config.sim_link_initially_up = link->as_boolean()->get();
+        }
+    }
+
+    const toml::table& storage = get_table(root, "storage") ? *get_table(root, "storage") : empty;
+    if (auto ok = reject_unknown_keys(storage, "storage", {"outbox_path", "sync"}, source); !ok) return ok.error();
+    auto outbox_path = get_string(storage, "storage", "outbox_path", true, source);
+    if (!outbox_path) return outbox_path.error();
+    config.outbox_path = resolve_path(*outbox_path, source);
+    auto sync = get_string(storage, "storage", "sync", false, source, "full");
+    if (!sync) return sync.error();
+    if (*sync != "full" && *sync != "normal") {
+        return config_error(source, "'storage.sync' must be \"full\" or \"normal\" (see docs/architecture.md)");
+    }
+    config.sync_full = *sync == "full";
+
+    const toml::table& control = get_table(root, "control") ? *get_table(root, "control") : empty;
+    if (auto ok = reject_unknown_keys(control, "control", {"socket_path"}, source); !ok) return ok.error();
+    auto socket_path = get_string(control, "control", "socket_path", true, source);
+    if (!socket_path) return socket_path.error();
+    config.control_socket = resolve_path(*socket_path, source);
+
+    const toml::table& tls = get_table(root, "tls") ? *get_table(root, "tls") : empty;
+    if (auto ok = reject_unknown_keys(tls, "tls", {"ca_file", "cert_file", "key_file"}, source); !ok) return ok.error();
+    for (auto [key, target] : {std::pair{"ca_file", &config.tls.ca_file},
+                               std::pair{"cert_file", &config.tls.cert_file},
+                               std::pair{"key_file", &config.tls.key_file}}) {
+        auto value = get_string(tls, "tls", key, true, source);
+        if (!value) return value.error();
+        *target = resolve_path(*value, source);
+    }
+
+    const toml::table& delivery = get_table(root, "delivery") ? *get_table(root, "delivery") : empty;
+    if (auto ok = reject_unknown_keys(delivery, "delivery", {"backoff_base_ms", "backoff_cap_ms"}, source); !ok) {
+        return ok.error();
+    }
+    auto base = get_millis(delivery, "delivery", "backoff_base_ms", config.delivery.backoff_base, source);
+    if (!base) return base.error();
+    auto cap = get_millis(delivery, "delivery", "backoff_cap_ms", config.delivery.backoff_cap, source);
+    if (!cap) return cap.error();
+    if (*cap < *base) return config_error(source, "'delivery.backoff_cap_ms' must not be below backoff_base_ms");
+    config.delivery = {*base, *cap};
+
+    const toml::table& upstream = get_table(root, "upstream") ? *get_table(root, "upstream") : empty;
+    if (auto ok = reject_unknown_keys(upstream, "upstream", {"din"}, source); !ok) return ok.error();
+    const toml::table& din = get_table(upstream, "din") ? *get_table(upstream, "din") : empty;
+    if (auto ok = reject_unknown_keys(din, "upstream.din",
+                                      {"base_url", "username", "password", "password_file",
+                                       "connect_timeout_ms", "request_timeout_ms"},
+                                      source);
+        !ok) {
+        return ok.error();
+    }
+    auto base_url = get_string(din, "upstream.din", "base_url", true, source);
+    if (!base_url) return base_url.error();
+    if (base_url->rfind("https://", 0) != 0) {
+        return config_error(source, "'upstream.din.base_url' must start with https:// (no plain HTTP, ever)");
+    }
+    while (!base_url->empty() && base_url->back() == '/') base_url->pop_back();
+    config.din.base_url = *base_url;
+    auto username = get_string(din, "upstream.din", "username", true, source);
+    if (!username) return username.error();
+    config.din.username = *username;
+    const bool inline_password = din.contains("password");
+    const bool file_password = din.contains("password_file");
+    if (inline_password == file_password) {
+        return config_error(source, "give exactly one of 'upstream.din.password' and 'upstream.din.password_file'");
+    }
+    if (inline_password) {
+        auto password = get_string(din, "upstream.din", "password", true, source);
+        if (!password) return password.error();
+        config.din.password = *password;
+    } else {
+        auto file = get_string(din, "upstream.din", "password_file", true, source);
+        if (!file) return file.error();
+        auto secret = read_secret_file(resolve_path(*file, source), "upstream.din.password_file", source);
+        if (!secret) return secret.error();
+        config.din.password = *secret;
+    }
+    auto connect = get_millis(din, "upstream.din", "connect_timeout_ms", config.din.connect_timeout, source);
+    if (!connect) return connect.error();
+    config.din.connect_timeout = *connect;
+    auto total = get_millis(din, "upstream.din", "request_timeout_ms", config.din.request_timeout, source);
+    if (!total) return total.error();
+    config.din.request_timeout = *total;
+    return config;
+}
+
+Expected<Config> load_config(const std::string& path) {
+    std::ifstream file(path);
+    if (!file) return config_error(path, "cannot read the configuration file");
+    std::stringstream content;
+    content << file.rdbuf();
+    return parse_config(content.str(), path);
+}
+
+}  // namespace outpost::config

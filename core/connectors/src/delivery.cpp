@@ -1,0 +1,47 @@
+#include "outpost/connectors/delivery.hpp"
+
+#include <cctype>
+#include <ctime>
+
+namespace outpost::connectors {
+
+const char* to_string(Outcome outcome) {
+    switch (outcome) {
+        case Outcome::Delivered: return "delivered";
+        case Outcome::AlreadyDelivered: return "already-delivered";
+        case Outcome::Transient: return "transient";
+        case Outcome::Permanent: return "permanent";
+        case Outcome::AuthFailed: return "auth-failed";
+    }
+    return "unknown";
+}
+
+Outcome classify_status(long status) {
+    if (status >= 200 && status < 300) return Outcome::Delivered;
+    if (status == 409) return Outcome::AlreadyDelivered;
+    if (status == 408 || status == 425 || status == 429 || status >= 500) return Outcome::Transient;
+    // 401 is handled by the connector (log in again once); if it persists it is transient:
+    // the token or the server's clock is off, not the operation.
+    if (status == 401) return Outcome::Transient;
+    return Outcome::Permanent;
+}
+
+std::optional<std::chrono::seconds> parse_retry_after(const std::string& value,
+                                                      std::chrono::system_clock::time_point now) {
+    if (value.empty()) return std::nullopt;
+    bool all_digits = true;
+    for (char c : value) all_digits = all_digits && std::isdigit(static_cast<unsigned char>(c)) != 0;
+    if (all_digits) {
+        if (value.size() > 9) return std::nullopt;  // absurd; keep our own backoff
+        return std::chrono::seconds(std::stol(value));
+    }
+    // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
+    std::tm parsed{};
+    const char* end = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parsed);
+    if (end == nullptr || *end != '\0') return std::nullopt;
+    const auto at = std::chrono::system_clock::from_time_t(timegm(&parsed));
+    if (at <= now) return std::chrono::seconds(0);
+    return std::chrono::duration_cast<std::chrono::seconds>(at - now);
+}
+
+}  // namespace outpost::connectors

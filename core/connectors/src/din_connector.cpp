@@ -1,0 +1,114 @@
+#include "outpost/connectors/din_connector.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <utility>
+
+namespace outpost::connectors {
+namespace {
+
+// Refresh this long before the server's expiry: a token that expires in flight costs a 401 and
+// a second round trip.
+constexpr auto kTokenSafetyMargin = std::chrono::seconds(60);
+
+// The server's message from a SMILE-style error body, or a short excerpt of whatever it sent.
+std::string server_message(const transport::Response& response) {
+    const auto body = nlohmann::json::parse(response.body, nullptr, false);
+    if (body.is_object() && body.contains("message") && body["message"].is_string()) {
+        std::string message = body["message"].get<std::string>();
+        if (body.contains("errors") && body["errors"].is_object()) message += " " + body["errors"].dump();
+        return message;
+    }
+    return response.body.substr(0, 200);
+}
+
+DeliveryResult from_transport_error(const Error& error) {
+    // No HTTP answer: the request may or may not have been applied. Retrying with the same
+    // idempotency key is safe either way.
+    const auto kind = transport::failure_kind(error);
+    const Outcome outcome = kind == transport::FailureKind::Configuration ? Outcome::Permanent : Outcome::Transient;
+    return DeliveryResult{outcome, error.message, std::nullopt};
+}
+
+}  // namespace
+
+DinConnector::DinConnector(transport::HttpClient& http, DinSettings settings)
+    : http_(http), settings_(std::move(settings)) {}
+
+std::optional<DeliveryResult> DinConnector::log_in() {
+    transport::Request request;
+    request.url = settings_.base_url + "/ifp/login";
+    request.headers = {{"Content-Type", "application/json"},
+                       {"Accept", "application/json"},
+                       {"X-Device-Id", settings_.device_id}};
+    request.body = nlohmann::json{{"username", settings_.username}, {"password", settings_.password}}.dump();
+    auto response = http_.perform(request);
+    if (!response) return from_transport_error(response.error().with_context("DIN login"));
+    if (response->status == 401 || response->status == 403) {
+        return DeliveryResult{Outcome::AuthFailed,
+                              "DIN login refused (HTTP " + std::to_string(response->status) +
+                                  "): " + server_message(*response),
+                              std::nullopt};
+    }
+    if (response->status != 200) {
+        Outcome outcome = classify_status(response->status);
+        if (outcome != Outcome::Transient) outcome = Outcome::AuthFailed;
+        return DeliveryResult{outcome,
+                              "DIN login failed (HTTP " + std::to_string(response->status) +
+                                  "): " + server_message(*response),
+                              std::nullopt};
+    }
+    const auto body = nlohmann::json::parse(response->body, nullptr, false);
+    const auto* token = body.is_object() ? &body["/data/token"_json_pointer] : nullptr;
+    if (token == nullptr || !token->is_string() || token->get_ref<const std::string&>().empty()) {
+        return DeliveryResult{Outcome::AuthFailed, "DIN login answered 200 without data.token", std::nullopt};
+    }
+    auto expires_at = std::chrono::system_clock::now() + std::chrono::minutes(10);
+    if (const auto expiry = body.value("/data/expired_at"_json_pointer, nlohmann::json());
+        expiry.is_number_integer()) {
+        expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(expiry.get<std::int64_t>()));
+    }
+    token_ = Token{token->get<std::string>(), expires_at};
+    return std::nullopt;
+}
+
+Expected<transport::Response> DinConnector::post_picking(const outbox::Operation& operation) {
+    transport::Request request;
+    request.url = settings_.base_url + "/ssl/ifp/picking/order";
+    request.headers = {{"Content-Type", "application/json"},
+                       {"Accept", "application/json"},
+                       {"Authorization", "Bearer " + token_->value},
+                       {"Idempotency-Key", operation.idempotency_key},
+                       {"X-Device-Id", settings_.device_id}};
+    request.body = operation.payload;
+    return http_.perform(request);
+}
+
+DeliveryResult DinConnector::deliver(const outbox::Operation& operation) {
+    const auto now = std::chrono::system_clock::now();
+    if (token_ && token_->expires_at - kTokenSafetyMargin <= now) token_.reset();
+    if (!token_) {
+        if (auto failed = log_in()) return *failed;
+    }
+    auto response = post_picking(operation);
+    if (response && response->status == 401) {
+        // The token expired or the server forgot it: log in again once, then retry once.
+        token_.reset();
+        if (auto failed = log_in()) return *failed;
+        response = post_picking(operation);
+    }
+    if (!response) return from_transport_error(response.error());
+
+    DeliveryResult result;
+    result.outcome = classify_status(response->status);
+    if (response->retry_after) result.retry_after = parse_retry_after(*response->retry_after, now);
+    if (result.outcome == Outcome::Delivered || result.outcome == Outcome::AlreadyDelivered) {
+        result.message = "HTTP " + std::to_string(response->status);
+    } else {
+        result.message = "DIN answered HTTP " + std::to_string(response->status) + ": " + server_message(*response);
+        if (response->status == 401) token_.reset();
+    }
+    return result;
+}
+
+}  // namespace outpost::connectors

@@ -1,0 +1,80 @@
+#include "schema.hpp"
+
+#include <array>
+#include <string>
+
+#include "sqlite_statement.hpp"
+
+namespace outpost::outbox::detail {
+namespace {
+
+// Index i moves the schema from version i to version i + 1. Append, never edit: a device in the
+// field may be at any earlier version.
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {
+    // 0 -> 1: the operations queue.
+    R"sql(
+    CREATE TABLE operations (
+        id              INTEGER PRIMARY KEY,
+        idempotency_key TEXT    NOT NULL UNIQUE,
+        kind            TEXT    NOT NULL,
+        upstream        TEXT    NOT NULL,
+        lane            TEXT    NOT NULL,
+        payload         TEXT    NOT NULL,
+        created_at      INTEGER NOT NULL,            -- Unix ms, wall clock
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,  -- Unix ms
+        state           TEXT    NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'in_flight', 'delivered', 'dead')),
+        last_error      TEXT,
+        delivered_at    INTEGER
+    ) STRICT;
+    -- claim_next: the oldest due operation of an upstream.
+    CREATE INDEX operations_due ON operations (upstream, state, next_attempt_at, id);
+    -- FIFO per lane: is anything older in this lane still undelivered?
+    CREATE INDEX operations_lane ON operations (lane, id) WHERE state IN ('pending', 'in_flight');
+    )sql",
+};
+
+Expected<int> read_user_version(sqlite3* db) {
+    auto statement = Statement::prepare(db, "PRAGMA user_version");
+    if (!statement) return statement.error();
+    auto row = statement->step("reading the schema version");
+    if (!row) return row.error();
+    return static_cast<int>(statement->column_int(0));
+}
+
+}  // namespace
+
+Expected<void> migrate(sqlite3* db) {
+    // BEGIN IMMEDIATE: two processes opening one fresh file must not both run migration 0.
+    if (auto begun = exec(db, "BEGIN IMMEDIATE", "starting the schema migration"); !begun) return begun;
+    auto version = read_user_version(db);
+    if (!version) {
+        (void)exec(db, "ROLLBACK", "rolling back");
+        return version.error();
+    }
+    if (*version > kSchemaVersion) {
+        (void)exec(db, "ROLLBACK", "rolling back");
+        return make_error("outbox", "the outbox was written by a newer Outpost (schema version " +
+                                        std::to_string(*version) + ", this agent knows up to " +
+                                        std::to_string(kSchemaVersion) +
+                                        "); refusing to open it. Upgrade the agent, or move the "
+                                        "file aside to start with an empty outbox.");
+    }
+    for (int from = *version; from < kSchemaVersion; ++from) {
+        auto applied = exec(db, kMigrations[static_cast<std::size_t>(from)],
+                            "migrating the outbox schema from version " + std::to_string(from));
+        if (!applied) {
+            (void)exec(db, "ROLLBACK", "rolling back");
+            return applied;
+        }
+    }
+    const std::string set_version = "PRAGMA user_version = " + std::to_string(kSchemaVersion);
+    if (auto set = exec(db, set_version.c_str(), "recording the schema version"); !set) {
+        (void)exec(db, "ROLLBACK", "rolling back");
+        return set;
+    }
+    return exec(db, "COMMIT", "committing the schema migration");
+}
+
+}  // namespace outpost::outbox::detail

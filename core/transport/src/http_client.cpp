@@ -1,0 +1,225 @@
+#include "outpost/transport/http_client.hpp"
+
+#include <curl/curl.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <mutex>
+#include <string_view>
+
+namespace outpost::transport {
+
+const char* to_string(FailureKind kind) {
+    switch (kind) {
+        case FailureKind::Configuration: return "configuration";
+        case FailureKind::Connect: return "connect";
+        case FailureKind::TlsHandshake: return "tls-handshake";
+        case FailureKind::ServerUntrusted: return "server-untrusted";
+        case FailureKind::HostNameMismatch: return "host-name-mismatch";
+        case FailureKind::Timeout: return "timeout";
+        case FailureKind::Io: return "io";
+    }
+    return "unknown";
+}
+
+namespace {
+
+// Upstream answers are small JSON documents; anything larger is a misbehaving server and must
+// not exhaust a handheld's memory.
+constexpr std::size_t kMaxResponseBytes = 1 << 20;
+
+Error failure(FailureKind kind, std::string message) {
+    return make_error("transport", std::move(message), static_cast<int>(kind));
+}
+
+size_t collect_body(char* data, size_t size, size_t count, void* user) {
+    auto* body = static_cast<std::string*>(user);
+    const size_t bytes = size * count;
+    if (body->size() + bytes > kMaxResponseBytes) return 0;  // makes curl fail with WRITE_ERROR
+    body->append(data, bytes);
+    return bytes;
+}
+
+bool header_is(std::string_view line, std::string_view name) {
+    if (line.size() <= name.size() || line[name.size()] != ':') return false;
+    for (size_t i = 0; i < name.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(line[i])) !=
+            std::tolower(static_cast<unsigned char>(name[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string trimmed(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    return std::string(text);
+}
+
+size_t collect_header(char* data, size_t size, size_t count, void* user) {
+    auto* response = static_cast<Response*>(user);
+    const std::string_view line(data, size * count);
+    // A new status line (after a 100 Continue, say) starts a new header block.
+    if (line.substr(0, 5) == "HTTP/") response->retry_after.reset();
+    if (header_is(line, "retry-after")) response->retry_after = trimmed(line.substr(12));
+    return size * count;
+}
+
+// Translates a curl failure into a reason an operator can act on.
+Error describe_failure(CURLcode code, const char* detail, const std::string& url, bool have_client_cert) {
+    const std::string what = std::string(detail[0] != '\0' ? detail : curl_easy_strerror(code));
+    const std::string where = " (" + url + ")";
+    switch (code) {
+        case CURLE_PEER_FAILED_VERIFICATION:
+            if (what.find("Common Name") != std::string::npos || what.find("CN") != std::string::npos) {
+                return failure(FailureKind::HostNameMismatch,
+                               "the server's certificate is not valid for this host name: " + what + where);
+            }
+            return failure(FailureKind::ServerUntrusted,
+                           "the server's certificate is not trusted by the configured CA bundle: " +
+                               what + where);
+        case CURLE_SSL_CACERT_BADFILE:
+            return failure(FailureKind::Configuration, "the CA bundle cannot be used: " + what);
+        case CURLE_SSL_CERTPROBLEM:
+            return failure(FailureKind::Configuration,
+                           "the client certificate or key cannot be used: " + what);
+        case CURLE_SSL_CONNECT_ERROR:
+            return failure(FailureKind::TlsHandshake,
+                           "TLS handshake failed: " + what +
+                               (have_client_cert ? "" : " (no client certificate was presented; the server may require one)") +
+                               where);
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_CONNECT:
+            return failure(FailureKind::Connect, "cannot connect: " + what + where);
+        case CURLE_OPERATION_TIMEDOUT:
+            return failure(FailureKind::Timeout, "no answer in time: " + what + where);
+        case CURLE_RECV_ERROR:
+        case CURLE_SEND_ERROR:
+            // With TLS 1.3 the server checks the client certificate after the handshake, so a
+            // refusal shows up as a fatal alert on the first read.
+            if (what.find("alert") != std::string::npos || what.find("SSL") != std::string::npos) {
+                return failure(FailureKind::TlsHandshake,
+                               "the server ended the TLS session: " + what +
+                                   (have_client_cert ? " (it may not accept this client certificate)"
+                                                     : " (no client certificate was presented; the server may require one)") +
+                                   where);
+            }
+            return failure(FailureKind::Io, "connection lost: " + what + where);
+        case CURLE_WRITE_ERROR:
+            return failure(FailureKind::Io, "the server's answer exceeds " +
+                                                std::to_string(kMaxResponseBytes) + " bytes" + where);
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            return failure(FailureKind::Configuration, "only https:// URLs are allowed: " + url);
+        default:
+            return failure(FailureKind::Io, what + where);
+    }
+}
+
+std::once_flag curl_global_once;
+CURLcode curl_global_result = CURLE_OK;
+
+struct HeaderList {
+    curl_slist* list = nullptr;
+    ~HeaderList() { curl_slist_free_all(list); }
+    bool add(const std::string& line) {
+        curl_slist* extended = curl_slist_append(list, line.c_str());
+        if (extended == nullptr) return false;
+        list = extended;
+        return true;
+    }
+};
+
+}  // namespace
+
+struct HttpClient::Impl {
+    CURL* easy = nullptr;
+    TlsSettings tls;
+    char error_buffer[CURL_ERROR_SIZE] = {};
+    ~Impl() { curl_easy_cleanup(easy); }
+};
+
+HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpClient::~HttpClient() = default;
+
+Expected<std::unique_ptr<HttpClient>> HttpClient::create(TlsSettings tls, Timeouts timeouts) {
+    std::call_once(curl_global_once, [] { curl_global_result = curl_global_init(CURL_GLOBAL_DEFAULT); });
+    if (curl_global_result != CURLE_OK) {
+        return failure(FailureKind::Configuration,
+                       std::string("initialising libcurl: ") + curl_easy_strerror(curl_global_result));
+    }
+    if (tls.ca_file.empty()) return failure(FailureKind::Configuration, "no CA bundle configured (tls.ca_file)");
+    for (const std::string* file : {&tls.ca_file, &tls.cert_file, &tls.key_file}) {
+        if (!file->empty() && access(file->c_str(), R_OK) != 0) {
+            return failure(FailureKind::Configuration, "cannot read " + *file);
+        }
+    }
+    if (tls.cert_file.empty() != tls.key_file.empty()) {
+        return failure(FailureKind::Configuration,
+                       "a client certificate needs its key and a key its certificate (tls.cert_file, tls.key_file)");
+    }
+
+    auto impl = std::make_unique<Impl>();
+    impl->easy = curl_easy_init();
+    if (impl->easy == nullptr) return failure(FailureKind::Configuration, "curl_easy_init failed");
+    impl->tls = std::move(tls);
+    CURL* easy = impl->easy;
+
+    // Every option below is a security or robustness decision, set once for all requests.
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, impl->error_buffer);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "https");  // never plain HTTP
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);      // a redirect is an error, not a hint
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);            // threads: no SIGALRM for timeouts
+    curl_easy_setopt(easy, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(easy, CURLOPT_CAINFO, impl->tls.ca_file.c_str());
+    curl_easy_setopt(easy, CURLOPT_CAPATH, nullptr);  // the configured bundle only
+    if (!impl->tls.cert_file.empty()) {
+        curl_easy_setopt(easy, CURLOPT_SSLCERT, impl->tls.cert_file.c_str());
+        curl_easy_setopt(easy, CURLOPT_SSLKEY, impl->tls.key_file.c_str());
+    }
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeouts.connect.count()));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts.total.count()));
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect_body);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, collect_header);
+    return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
+}
+
+Expected<Response> HttpClient::perform(const Request& request) {
+    CURL* easy = impl_->easy;
+    Response response;
+    HeaderList headers;
+    for (const auto& [name, value] : request.headers) {
+        if (!headers.add(name + ": " + value)) return failure(FailureKind::Io, "out of memory building headers");
+    }
+    // curl adds "Expect: 100-continue" to larger POSTs; that round trip buys nothing here.
+    if (!headers.add("Expect:")) return failure(FailureKind::Io, "out of memory building headers");
+
+    impl_->error_buffer[0] = '\0';
+    curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.list);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &response);
+    if (request.method == "GET") {
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
+    } else {
+        curl_easy_setopt(easy, CURLOPT_POST, 1L);
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.c_str());
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST,
+                         request.method == "POST" ? nullptr : request.method.c_str());
+    }
+
+    const CURLcode code = curl_easy_perform(easy);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);  // the list dies with this call
+    if (code != CURLE_OK) {
+        return describe_failure(code, impl_->error_buffer, request.url, !impl_->tls.cert_file.empty());
+    }
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
+    return response;
+}
+
+}  // namespace outpost::transport

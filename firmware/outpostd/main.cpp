@@ -1,0 +1,95 @@
+// outpostd: the Outpost agent daemon. Wires one board's HAL to the agent (core/agent).
+
+#include <CLI/CLI.hpp>
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "hal/sim/sim_network_link.hpp"
+#include "outpost/agent/agent.hpp"
+#include "outpost/common/log.hpp"
+#include "outpost/config/config.hpp"
+#include "outpost/transport/library_versions.hpp"
+#include "outpost_version.hpp"
+
+namespace {
+
+void print_versions() {
+    const auto versions = outpost::transport::library_versions();
+    std::printf("outpostd %s\n", OUTPOST_VERSION);
+    std::printf("libcurl %s\n", versions.libcurl.c_str());
+    std::printf("TLS backend %s\n", versions.tls_backend.c_str());
+    std::printf("Mbed TLS %s\n", versions.mbedtls.c_str());
+    std::printf("SQLite %s\n", outpost_sqlite_version());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"outpostd: store-and-forward agent for warehouse devices"};
+    std::string config_path = "/etc/outpost/outpostd.toml";
+    bool show_version = false;
+    bool check_only = false;
+    app.add_option("-c,--config", config_path, "configuration file (TOML)");
+    app.add_flag("--version", show_version, "print the versions of the agent and its libraries");
+    app.add_flag("--check-config", check_only, "validate the configuration and exit");
+    CLI11_PARSE(app, argc, argv);
+
+    if (show_version) {
+        print_versions();
+        return 0;
+    }
+    if (auto backend = outpost::transport::require_mbedtls_backend(); !backend) {
+        std::fprintf(stderr, "outpostd: refusing to start: %s\n", backend.error().message.c_str());
+        return 1;
+    }
+    auto config = outpost::config::load_config(config_path);
+    if (!config) {
+        std::fprintf(stderr, "outpostd: %s\n", config.error().describe().c_str());
+        return 1;
+    }
+    if (check_only) {
+        std::printf("outpostd: %s is valid\n", config_path.c_str());
+        return 0;
+    }
+    outpost::log::Level level{};
+    outpost::log::parse_level(config->log_level, level);
+    outpost::log::set_level(level);
+
+    // Signals are taken by a dedicated thread with sigwait(), so nothing else has to be
+    // async-signal-safe. Blocked before any thread starts, so every thread inherits the mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    // The sim board: the only board this build wires so far (config rejects others).
+    hal::sim::SimNetworkLink link(config->sim_link_initially_up);
+    auto agent = outpost::agent::Agent::create(*config, link, &link);
+    if (!agent) {
+        std::fprintf(stderr, "outpostd: cannot start: %s\n", agent.error().describe().c_str());
+        return 1;
+    }
+    outpost::agent::Agent* running = agent->get();
+    std::thread signal_thread([running, signals] {
+        int received = 0;
+        sigwait(&signals, &received);
+        outpost::log::info("outpostd", received == SIGTERM ? "SIGTERM: stopping" : "SIGINT: stopping");
+        running->stop();
+    });
+    auto result = running->run();
+    // If run() ended on its own, release the signal thread.
+    pthread_kill(signal_thread.native_handle(), SIGTERM);
+    signal_thread.join();
+    agent->reset();
+    if (!result) {
+        std::fprintf(stderr, "outpostd: %s\n", result.error().describe().c_str());
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,41 @@
+#pragma once
+// Runs outpostd (sim board) against a Simulator, with its own config, outbox and socket in a
+// temporary directory.
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "child_process.hpp"
+#include "outpost/control/client.hpp"
+#include "simulator.hpp"
+#include "temp_dir.hpp"
+
+namespace outpost::testing {
+
+class AgentHarness {
+public:
+    // `state_dir`: where config, outbox and socket live; a fresh temporary one when null. Pass
+    // the same directory to a second harness to restart the agent on the same outbox.
+    explicit AgentHarness(Simulator& sim, bool link_up = false, const TempDir* state_dir = nullptr);
+    ~AgentHarness();
+
+    nlohmann::json call(const nlohmann::json& request);
+    nlohmann::json status() { return call({{"cmd", "status"}}); }
+    void set_link(bool up);
+    [[nodiscard]] const std::string& socket_path() const { return socket_; }
+    [[nodiscard]] std::string log() const { return process_->log(); }
+    int stop() { return process_->stop(); }
+
+private:
+    std::unique_ptr<TempDir> owned_dir_;
+    const TempDir* dir_;
+    std::string socket_;
+    std::unique_ptr<ChildProcess> process_;
+    std::unique_ptr<control::ControlClient> client_;
+};
+
+nlohmann::json sample_picking(const std::string& key_ssl, int picking_number);
+
+}  // namespace outpost::testing

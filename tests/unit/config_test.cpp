@@ -1,0 +1,93 @@
+// Configuration parsing: a valid file, defaults, and errors that name the key.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "outpost/config/config.hpp"
+#include "temp_dir.hpp"
+
+namespace outpost::config {
+namespace {
+
+const std::string kValid = R"(
+device_id = "hh-07"
+[storage]
+outbox_path = "data/outbox.db"
+[control]
+socket_path = "/run/outpost/outpostd.sock"
+[tls]
+ca_file = "pki/ca.pem"
+cert_file = "pki/client.pem"
+key_file = "pki/client.key"
+[upstream.din]
+base_url = "https://din.example.com/"
+username = "device"
+password = "secret"
+)";
+
+TEST(Config, ValidFileWithDefaults) {
+    auto config = parse_config(kValid, "/etc/outpost/outpostd.toml");
+    ASSERT_TRUE(config) << config.error().describe();
+    EXPECT_EQ(config->device_id, "hh-07");
+    EXPECT_EQ(config->board, "sim");
+    EXPECT_FALSE(config->sim_link_initially_up);
+    EXPECT_TRUE(config->sync_full);
+    EXPECT_EQ(config->outbox_path, "/etc/outpost/data/outbox.db");  // relative to the file
+    EXPECT_EQ(config->control_socket, "/run/outpost/outpostd.sock");
+    EXPECT_EQ(config->tls.ca_file, "/etc/outpost/pki/ca.pem");
+    EXPECT_EQ(config->din.base_url, "https://din.example.com");  // trailing slash dropped
+    EXPECT_EQ(config->din.connect_timeout.count(), 5000);
+    EXPECT_EQ(config->delivery.backoff_cap.count(), 60000);
+}
+
+TEST(Config, PasswordFromFile) {
+    outpost::testing::TempDir dir;
+    std::ofstream(dir.file("din.password")) << "from-file\n";
+    std::string text = kValid;
+    text.replace(text.find("password = \"secret\""), 19, "password_file = \"din.password\"");
+    auto config = parse_config(text, dir.file("outpostd.toml"));
+    ASSERT_TRUE(config) << config.error().describe();
+    EXPECT_EQ(config->din.password, "from-file");
+}
+
+struct BadCase {
+    const char* name;
+    std::string from;
+    std::string to;
+    const char* fragment;
+};
+
+class BadConfig : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadConfig, NamesTheProblem) {
+    std::string text = kValid;
+    const auto& bad = GetParam();
+    const auto at = text.find(bad.from);
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, bad.from.size(), bad.to);
+    auto config = parse_config(text, "test.toml");
+    ASSERT_FALSE(config) << bad.name;
+    EXPECT_NE(config.error().message.find(bad.fragment), std::string::npos) << config.error().message;
+    EXPECT_EQ(config.error().message.find("secret"), std::string::npos) << "a secret leaked into an error";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadConfig,
+    ::testing::Values(
+        BadCase{"plain http", "https://din", "http://din", "must start with https://"},
+        BadCase{"missing device", "device_id = \"hh-07\"", "", "missing required key 'device_id'"},
+        BadCase{"typo", "username", "usernme", "unknown key 'upstream.din.usernme'"},
+        BadCase{"syntax", "[storage]", "[storage", "line "},
+        BadCase{"bad sync", "outbox_path", "sync = \"sometimes\"\noutbox_path", "'storage.sync'"},
+        BadCase{"unknown board", "device_id = \"hh-07\"", "device_id = \"x\"\nboard = \"toaster\"", "board 'toaster'"},
+        BadCase{"both passwords", "password = \"secret\"", "password = \"secret\"\npassword_file = \"x\"",
+                "exactly one of"}),
+    [](const auto& info) {
+        std::string name = info.param.name;
+        for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+        return name;
+    });
+
+}  // namespace
+}  // namespace outpost::config

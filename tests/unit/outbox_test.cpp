@@ -1,0 +1,211 @@
+// Outbox unit tests, on a real SQLite file in a temporary directory.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <thread>
+
+#include "outpost/outbox/outbox.hpp"
+#include "temp_dir.hpp"
+
+namespace outpost::outbox {
+namespace {
+
+NewOperation picking(const std::string& lane, const std::string& key = "") {
+    return NewOperation{key, "picking-order", "din", lane, R"({"key_ssl":")" + lane + R"("})"};
+}
+
+class OutboxTest : public ::testing::Test {
+protected:
+    std::unique_ptr<Outbox> open_outbox() {
+        auto opened = Outbox::open(dir.file("outbox.db"));
+        EXPECT_TRUE(opened.has_value()) << (opened ? "" : opened.error().describe());
+        return opened ? std::move(*opened) : nullptr;
+    }
+    outpost::testing::TempDir dir;
+};
+
+TEST_F(OutboxTest, OpensInWalModeWithFullSync) {
+    auto outbox = open_outbox();
+    ASSERT_TRUE(outbox);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file("outbox.db").c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &statement, nullptr);
+    ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+    EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)), "wal");
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+}
+
+TEST_F(OutboxTest, EnqueuedOperationIsReadableByAnotherConnectionAfterReturn) {
+    auto outbox = open_outbox();
+    auto result = outbox->enqueue(picking("SSL-1", "key-1"));
+    ASSERT_TRUE(result) << result.error().describe();
+    EXPECT_FALSE(result->duplicate);
+    EXPECT_EQ(result->idempotency_key, "key-1");
+
+    // Committed means visible to a second, independent connection.
+    auto other = Outbox::open(dir.file("outbox.db"));
+    ASSERT_TRUE(other);
+    auto found = (*other)->find(result->id);
+    ASSERT_TRUE(found && found->has_value());
+    EXPECT_EQ((*found)->kind, "picking-order");
+    EXPECT_EQ((*found)->state, State::Pending);
+}
+
+TEST_F(OutboxTest, GeneratesUniqueKeysWhenProducerGivesNone) {
+    auto outbox = open_outbox();
+    auto first = outbox->enqueue(picking("SSL-1"));
+    auto second = outbox->enqueue(picking("SSL-1"));
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(first->idempotency_key.size(), 36u);
+    EXPECT_NE(first->idempotency_key, second->idempotency_key);
+    EXPECT_NE(first->id, second->id);
+}
+
+TEST_F(OutboxTest, SameKeyTwiceStoresOneOperation) {
+    auto outbox = open_outbox();
+    auto first = outbox->enqueue(picking("SSL-1", "dup"));
+    auto again = outbox->enqueue(picking("SSL-1", "dup"));
+    ASSERT_TRUE(first && again);
+    EXPECT_TRUE(again->duplicate);
+    EXPECT_EQ(again->id, first->id);
+    EXPECT_EQ(outbox->counts()->pending, 1);
+}
+
+TEST_F(OutboxTest, BatchIsAllOrNothing) {
+    auto outbox = open_outbox();
+    std::vector<NewOperation> batch = {picking("A", "k1"), picking("B", "k2"), picking("C", "k3")};
+    auto stored = outbox->enqueue(batch);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->size(), 3u);
+    EXPECT_EQ(outbox->counts()->pending, 3);
+}
+
+TEST_F(OutboxTest, ClaimIsFifoWithinALaneAndLanesAreIndependent) {
+    auto outbox = open_outbox();
+    auto a1 = outbox->enqueue(picking("A"));
+    auto a2 = outbox->enqueue(picking("A"));
+    auto b1 = outbox->enqueue(picking("B"));
+    ASSERT_TRUE(a1 && a2 && b1);
+
+    auto first = outbox->claim_next("din", wall_clock_now_ms());
+    ASSERT_TRUE(first && first->has_value());
+    EXPECT_EQ((*first)->id, a1->id);
+    // A1 is in flight: A2 must wait behind it, B1 need not.
+    auto second = outbox->claim_next("din", wall_clock_now_ms());
+    ASSERT_TRUE(second && second->has_value());
+    EXPECT_EQ((*second)->id, b1->id);
+    auto none = outbox->claim_next("din", wall_clock_now_ms());
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(none->has_value());
+
+    ASSERT_TRUE(outbox->mark_delivered(a1->id, wall_clock_now_ms()));
+    auto third = outbox->claim_next("din", wall_clock_now_ms());
+    ASSERT_TRUE(third && third->has_value());
+    EXPECT_EQ((*third)->id, a2->id);
+}
+
+TEST_F(OutboxTest, RescheduledOperationWaitsUntilDueAndBlocksItsLane) {
+    auto outbox = open_outbox();
+    auto a1 = outbox->enqueue(picking("A"));
+    auto a2 = outbox->enqueue(picking("A"));
+    ASSERT_TRUE(a1 && a2);
+    const UnixMillis now = wall_clock_now_ms();
+    auto claimed = outbox->claim_next("din", now);
+    ASSERT_TRUE(claimed && claimed->has_value());
+    ASSERT_TRUE(outbox->reschedule(a1->id, now + 60'000, "HTTP 503"));
+
+    auto nothing = outbox->claim_next("din", now);
+    ASSERT_TRUE(nothing);
+    EXPECT_FALSE(nothing->has_value()) << "A2 overtook A1 in lane A";
+    auto due = outbox->next_due("din");
+    ASSERT_TRUE(due && due->has_value());
+    EXPECT_EQ(**due, now + 60'000);
+
+    auto later = outbox->claim_next("din", now + 60'000);
+    ASSERT_TRUE(later && later->has_value());
+    EXPECT_EQ((*later)->id, a1->id);
+    EXPECT_EQ((*later)->attempts, 1);
+    EXPECT_EQ((*later)->last_error, "HTTP 503");
+}
+
+TEST_F(OutboxTest, DeadOperationNoLongerBlocksItsLane) {
+    auto outbox = open_outbox();
+    auto a1 = outbox->enqueue(picking("A"));
+    auto a2 = outbox->enqueue(picking("A"));
+    ASSERT_TRUE(a1 && a2);
+    ASSERT_TRUE(outbox->claim_next("din", wall_clock_now_ms()));
+    ASSERT_TRUE(outbox->mark_dead(a1->id, "HTTP 422: validation failed"));
+    auto next = outbox->claim_next("din", wall_clock_now_ms());
+    ASSERT_TRUE(next && next->has_value());
+    EXPECT_EQ((*next)->id, a2->id);
+    EXPECT_EQ(outbox->counts()->dead, 1);
+}
+
+TEST_F(OutboxTest, SettlingAnOperationTwiceIsAnError) {
+    auto outbox = open_outbox();
+    auto a1 = outbox->enqueue(picking("A"));
+    ASSERT_TRUE(outbox->claim_next("din", wall_clock_now_ms()));
+    ASSERT_TRUE(outbox->mark_delivered(a1->id, wall_clock_now_ms()));
+    auto twice = outbox->mark_delivered(a1->id, wall_clock_now_ms());
+    ASSERT_FALSE(twice);
+    EXPECT_NE(twice.error().message.find("not in flight"), std::string::npos);
+}
+
+TEST_F(OutboxTest, InFlightOperationsReturnToPendingOnReopen) {
+    OperationId id = 0;
+    {
+        auto outbox = open_outbox();
+        auto a1 = outbox->enqueue(picking("A", "crash-key"));
+        ASSERT_TRUE(a1);
+        id = a1->id;
+        auto claimed = outbox->claim_next("din", wall_clock_now_ms());
+        ASSERT_TRUE(claimed && claimed->has_value());
+        // The process "dies" here: the outbox is closed with the operation in flight.
+    }
+    auto reopened = open_outbox();
+    EXPECT_EQ(reopened->recovered_at_open(), 1);
+    auto again = reopened->claim_next("din", wall_clock_now_ms());
+    ASSERT_TRUE(again && again->has_value());
+    EXPECT_EQ((*again)->id, id);
+    EXPECT_EQ((*again)->idempotency_key, "crash-key");
+}
+
+TEST_F(OutboxTest, RefusesADatabaseFromANewerAgent) {
+    { ASSERT_TRUE(open_outbox()); }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file("outbox.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    auto refused = Outbox::open(dir.file("outbox.db"));
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("newer Outpost"), std::string::npos) << refused.error().message;
+}
+
+TEST_F(OutboxTest, UnopenablePathIsAClearError) {
+    auto refused = Outbox::open(dir.file("missing-dir/outbox.db"));
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("missing-dir/outbox.db"), std::string::npos) << refused.error().message;
+}
+
+TEST_F(OutboxTest, ConcurrentProducersLoseNothing) {
+    auto outbox = open_outbox();
+    constexpr int kThreads = 4;
+    constexpr int kEach = 50;
+    std::vector<std::thread> producers;
+    for (int t = 0; t < kThreads; ++t) {
+        producers.emplace_back([&, t] {
+            for (int i = 0; i < kEach; ++i) {
+                auto stored = outbox->enqueue(picking("L" + std::to_string(t), "t" + std::to_string(t) + "-" + std::to_string(i)));
+                ASSERT_TRUE(stored);
+            }
+        });
+    }
+    for (auto& producer : producers) producer.join();
+    EXPECT_EQ(outbox->counts()->pending, kThreads * kEach);
+}
+
+}  // namespace
+}  // namespace outpost::outbox

@@ -1,0 +1,34 @@
+#include "status_text.hpp"
+
+namespace outpost::ctl {
+namespace {
+
+std::string text_of(const nlohmann::json& value) {
+    if (value.is_null()) return "-";
+    if (value.is_string()) return value.get<std::string>().empty() ? "-" : value.get<std::string>();
+    return value.dump();
+}
+
+}  // namespace
+
+std::string status_text(const nlohmann::json& status) {
+    std::string out;
+    out += "device    " + text_of(status.value("device_id", nlohmann::json())) + " (board " +
+           text_of(status.value("board", nlohmann::json())) + ")\n";
+    out += "link      " + text_of(status.value("link", nlohmann::json())) + "\n";
+    const auto outbox = status.value("outbox", nlohmann::json::object());
+    out += "outbox    pending " + text_of(outbox.value("pending", nlohmann::json())) + ", in flight " +
+           text_of(outbox.value("in_flight", nlohmann::json())) + ", delivered " +
+           text_of(outbox.value("delivered", nlohmann::json())) + ", dead " +
+           text_of(outbox.value("dead", nlohmann::json())) + ", oldest pending " +
+           text_of(outbox.value("oldest_pending_age_s", nlohmann::json())) + " s\n";
+    const auto upstreams = status.value("upstreams", nlohmann::json::object());
+    for (const auto& [name, upstream] : upstreams.items()) {
+        out += "upstream  " + name + ": auth " + text_of(upstream.value("auth", nlohmann::json())) +
+               ", last success " + text_of(upstream.value("last_success_at", nlohmann::json())) +
+               ", last error " + text_of(upstream.value("last_error", nlohmann::json())) + "\n";
+    }
+    return out;
+}
+
+}  // namespace outpost::ctl

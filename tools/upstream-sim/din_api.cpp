@@ -1,0 +1,163 @@
+#include "din_api.hpp"
+
+#include "http_json.hpp"
+#include "secrets.hpp"
+#include "validation.hpp"
+
+#include <cctype>
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+namespace upstream_sim {
+namespace {
+
+constexpr std::size_t max_idempotency_key_length = 255;
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The token from "Authorization: Bearer <token>" (scheme in any case, RFC 7235), or nullopt.
+std::optional<std::string> bearer_token(const std::string& header) {
+  constexpr std::string_view scheme = "bearer";
+  if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return std::nullopt;
+  for (std::size_t i = 0; i < scheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return std::nullopt;
+  }
+  const auto first = header.find_first_not_of(' ', scheme.size());
+  if (first == std::string::npos) return std::nullopt;
+  const auto last = header.find_last_not_of(' ');
+  return header.substr(first, last - first + 1);
+}
+
+nlohmann::json picking_resource(std::int64_t picking_id, const std::string& key_ssl) {
+  return nlohmann::json{{"status", "success"},
+                        {"data", {{"picking_id", picking_id}, {"key_ssl", key_ssl}}}};
+}
+
+void login(const httplib::Request& req, httplib::Response& res, Store& store, Stats& stats,
+           const DinSettings& settings) {
+  const auto body = parse_json(req.body);
+  if (!body) {
+    stats.on_login(false);
+    send_error(res, 400, "malformed JSON");
+    return;
+  }
+  if (const FieldErrors errors = validate_login(*body); !errors.empty()) {
+    stats.on_login(false);
+    send_validation_error(res, errors);
+    return;
+  }
+  const auto& username = (*body)["username"].get_ref<const std::string&>();
+  const auto& password = (*body)["password"].get_ref<const std::string&>();
+  // Both compared every time, so the answer's timing does not tell which one was wrong.
+  const bool user_ok = constant_time_equal(username, settings.username);
+  const bool password_ok = constant_time_equal(password, settings.password);
+  if (!user_ok || !password_ok) {
+    stats.on_login(false);
+    send_error(res, 401, "invalid credentials");
+    return;
+  }
+
+  const std::string token = random_token();
+  const std::int64_t now = unix_now();
+  const std::int64_t expires_at = now + settings.token_ttl_seconds;
+  store.add_token(sha256_hex(token), username, now, expires_at);
+  stats.on_login(true);
+  send_json(res, 200,
+            nlohmann::json{{"status", "success"},
+                           {"data", {{"token", token}, {"expired_at", expires_at}}}});
+}
+
+void post_picking(const httplib::Request& req, httplib::Response& res, Store& store,
+                  Stats& stats) {
+  const std::int64_t now = unix_now();
+
+  // Authentication first: an unauthenticated caller learns nothing about its request.
+  const auto token = bearer_token(req.get_header_value("Authorization"));
+  if (!token) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    send_error(res, 401, "missing bearer token");
+    return;
+  }
+  if (!store.token_valid(sha256_hex(*token), now)) {
+    res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    send_error(res, 401, "invalid or expired token");
+    return;
+  }
+
+  const std::string key = req.get_header_value("Idempotency-Key");
+  if (key.empty()) {
+    send_error(res, 400, "missing Idempotency-Key header");
+    return;
+  }
+  if (key.size() > max_idempotency_key_length) {
+    send_error(res, 400, "Idempotency-Key longer than 255 characters");
+    return;
+  }
+
+  const auto body = parse_json(req.body);
+  if (!body) {
+    send_error(res, 400, "malformed JSON");
+    return;
+  }
+  if (!body->is_object()) {
+    send_error(res, 400, "request body must be a JSON object");
+    return;
+  }
+  if (const FieldErrors errors = validate_picking(*body); !errors.empty()) {
+    send_validation_error(res, errors);
+    return;
+  }
+
+  const auto& picked_at = (*body)["picked_at"].get_ref<const std::string&>();
+  const NewPicking picking{
+      key,
+      (*body)["key_ssl"].get<std::string>(),
+      (*body)["picking_no"].get<std::string>(),
+      picked_at,
+      parse_rfc3339_ms(picked_at).value_or(0),  // validated above
+      req.get_header_value("X-Device-Id"),
+      canonical_json(*body),
+  };
+  const PutResult result = store.put_picking(picking, now);
+  switch (result.outcome) {
+    case PutOutcome::created:
+      stats.on_accepted(result.in_order);
+      send_json(res, 201, picking_resource(result.picking_id, result.key_ssl));
+      return;
+    case PutOutcome::duplicate:
+      // The contract's "already delivered": the original resource, not applied a second time.
+      stats.on_duplicate();
+      send_json(res, 409, picking_resource(result.picking_id, result.key_ssl));
+      return;
+    case PutOutcome::conflict:
+      send_validation_error(
+          res,
+          FieldErrors{{"Idempotency-Key",
+                       {"was already used for a different picking (picking_id " +
+                        std::to_string(result.picking_id) + ")"}}},
+          "idempotency key reused with a different body");
+      return;
+  }
+}
+
+}  // namespace
+
+void register_din_api(httplib::Server& server, const ApiGate& gate, Store& store, Stats& stats,
+                      const DinSettings& settings) {
+  server.Post("/ifp/login",
+              gate.guard([&store, &stats, settings](const httplib::Request& req,
+                                                    httplib::Response& res) {
+                login(req, res, store, stats, settings);
+              }));
+  server.Post("/ssl/ifp/picking/order",
+              gate.guard([&store, &stats](const httplib::Request& req, httplib::Response& res) {
+                post_picking(req, res, store, stats);
+              }));
+}
+
+}  // namespace upstream_sim

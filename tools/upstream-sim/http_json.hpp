@@ -1,0 +1,37 @@
+// JSON in and out of httplib: every response the simulator writes is JSON with
+// Content-Type: application/json, errors in the SMILE shape
+// {"status": "error", "message": "...", "errors": {"field": ["..."]}}.
+#pragma once
+
+#include "validation.hpp"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace upstream_sim {
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body);
+
+void send_error(httplib::Response& res, int status, std::string_view message);
+
+// 422 (or status) with the per-field messages.
+void send_validation_error(httplib::Response& res, const FieldErrors& errors,
+                           std::string_view message = "validation failed", int status = 422);
+
+// nullopt for anything that is not well-formed JSON (including invalid UTF-8).
+std::optional<nlohmann::json> parse_json(const std::string& text);
+
+// The serialisation used to compare a replayed body with the stored one: keys sorted, no
+// whitespace, so formatting differences between two sends of one operation do not matter.
+std::string canonical_json(const nlohmann::json& value);
+
+// JSON bodies for the responses httplib makes up itself (404 for an unknown path, 400 for a
+// request it cannot parse, 413 for an oversized body) and a 500 for a handler that threw (a
+// SQLite error, say), so no response of ours is ever HTML or empty.
+void install_json_error_handlers(httplib::Server& server);
+
+}  // namespace upstream_sim

@@ -1,0 +1,265 @@
+// upstream-sim: command line, start-up, readiness file, shutdown.
+//
+// Two listeners on one loopback address: the upstream API over HTTPS with mandatory client
+// certificates, and the admin API over plain HTTP. Tests start the simulator with --port 0
+// --admin-port 0 --ready-file F, wait for F, and read the ports from it.
+#include "admin_api.hpp"
+#include "api_hooks.hpp"
+#include "din_api.hpp"
+#include "faults.hpp"
+#include "loopback.hpp"
+#include "stats.hpp"
+#include "store.hpp"
+#include "tls.hpp"
+
+#include <CLI/CLI.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace {
+
+using namespace upstream_sim;
+
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+
+struct Options {
+  TlsFiles tls;
+  std::string host = "127.0.0.1";
+  int port = 0;
+  int admin_port = 0;
+  std::string db = ":memory:";
+  std::string ready_file;
+  DinSettings din{"demo", "demo-password", 3600};
+  bool device_header_required = true;
+};
+
+void fail(const std::string& message) {
+  std::fprintf(stderr, "upstream-sim: %s\n", message.c_str());
+}
+
+// Port 0 asks the kernel for a free port, so parallel tests never collide. Returns the bound
+// port or -1.
+int bind_listener(httplib::Server& server, const std::string& host, int port) {
+  if (port == 0) return server.bind_to_any_port(host);
+  return server.bind_to_port(host, port) ? port : -1;
+}
+
+// Written to FILE.tmp then renamed, so a test polling for the file never reads half of it.
+bool write_ready_file(const std::string& path, int port, int admin_port) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << nlohmann::json{{"port", port}, {"admin_port", admin_port}, {"pid", getpid()}}.dump()
+        << '\n';
+    out.close();
+    if (!out) {
+      fail("cannot write --ready-file " + temporary);
+      return false;
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    fail("cannot rename " + temporary + " to " + path + ": " + error.message());
+    return false;
+  }
+  return true;
+}
+
+// Waits until both accept loops are running (their sockets already listen since the bind), or
+// one of them gave up.
+bool wait_until_serving(const httplib::Server& api, const httplib::Server& admin,
+                        const std::atomic<bool>& api_done, const std::atomic<bool>& admin_done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (api_done || admin_done) return false;
+    if (api.is_running() && admin.is_running()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return false;
+}
+
+int run(const Options& options, const std::string& bind_address, const sigset_t& stop_signals) {
+  std::optional<Store> store;
+  try {
+    store.emplace(options.db);
+  } catch (const StoreError& e) {
+    fail(e.what());
+    return exit_failure;
+  }
+  Stats stats;
+  Faults faults;
+
+  std::string tls_error;
+  httplib::SSLServer api([&](SSL_CTX& ctx) {
+    return configure_server_tls(ctx, options.tls, tls_error);
+  });
+  if (!api.is_valid()) {
+    fail(tls_error.empty() ? "cannot set up TLS" : tls_error);
+    return exit_failure;
+  }
+  // Pickings are small; a megabyte is plenty and keeps a runaway client from eating memory.
+  api.set_payload_max_length(1024 * 1024);
+
+  const ApiGate gate(faults, stats, options.device_header_required);
+  gate.install_hooks(api);
+  register_din_api(api, gate, *store, stats, options.din);
+  gate.install_fallback(api);
+
+  httplib::Server admin;
+  register_admin_api(admin, *store, stats, faults);
+
+  const int port = bind_listener(api, bind_address, options.port);
+  if (port < 0) {
+    fail("cannot listen on " + bind_address + ":" + std::to_string(options.port));
+    return exit_failure;
+  }
+  const int admin_port = bind_listener(admin, bind_address, options.admin_port);
+  if (admin_port < 0) {
+    fail("cannot listen on " + bind_address + ":" + std::to_string(options.admin_port) +
+         " (admin)");
+    return exit_failure;
+  }
+
+  std::atomic<bool> api_done{false};
+  std::atomic<bool> admin_done{false};
+  std::thread api_thread([&] {
+    api.listen_after_bind();
+    api_done = true;
+  });
+  std::thread admin_thread([&] {
+    admin.listen_after_bind();
+    admin_done = true;
+  });
+
+  int exit_code = exit_ok;
+  if (!wait_until_serving(api, admin, api_done, admin_done)) {
+    fail("listeners did not start");
+    exit_code = exit_failure;
+  } else if (!options.ready_file.empty() &&
+             !write_ready_file(options.ready_file, port, admin_port)) {
+    exit_code = exit_failure;
+  } else {
+    const std::string host = url_host(bind_address);
+    std::printf("upstream-sim: listening on https://%s:%d (admin http://%s:%d)\n", host.c_str(),
+                port, host.c_str(), admin_port);
+    std::fflush(stdout);
+
+    // Signals are blocked in every thread and taken here synchronously: no async-signal-safety
+    // puzzles, and the wake-up also notices a listener that died.
+    const timespec tick{0, 200 * 1000 * 1000};
+    while (true) {
+      const int signal_number = sigtimedwait(&stop_signals, nullptr, &tick);
+      if (signal_number == SIGINT || signal_number == SIGTERM) break;
+      if (api_done || admin_done) {
+        fail("a listener stopped unexpectedly");
+        exit_code = exit_failure;
+        break;
+      }
+    }
+    // A second Ctrl-C during a slow shutdown kills at once.
+    pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
+  }
+
+  // stop() closes the listening sockets; listen_after_bind returns once in-flight requests end.
+  api.stop();
+  admin.stop();
+  api_thread.join();
+  admin_thread.join();
+  if (!options.ready_file.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(options.ready_file, ignored);
+  }
+  if (exit_code == exit_ok) std::fprintf(stderr, "upstream-sim: stopped\n");
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before any thread exists, so every thread inherits the mask (see run()).
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // A client hanging up mid-response must not kill the server (OpenSSL writes with write()).
+  signal(SIGPIPE, SIG_IGN);
+
+  Options options;
+  CLI::App app{"HTTPS stand-in for Outpost's upstream APIs: loopback only, mutual TLS.",
+               "upstream-sim"};
+  app.add_option("--cert", options.tls.cert, "Server certificate chain (PEM)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--key", options.tls.key, "Server private key (PEM)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--client-ca", options.tls.client_ca,
+                 "CA certificate(s) that client certificates must chain to (PEM)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--host", options.host, "Loopback address to listen on")->capture_default_str();
+  app.add_option("--port", options.port, "HTTPS API port (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  app.add_option("--admin-port", options.admin_port, "Plain-HTTP admin port (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  app.add_option("--db", options.db, "SQLite file keeping accepted operations and tokens")
+      ->capture_default_str();
+  app.add_option("--ready-file", options.ready_file,
+                 R"(Written once both listeners serve: {"port", "admin_port", "pid"})");
+  app.add_option("--din-user", options.din.username, "DIN login user name")
+      ->capture_default_str();
+  // No capture_default_str: --help never shows a password.
+  app.add_option("--din-password", options.din.password,
+                 "DIN login password (default: the demo password)");
+  app.add_option("--token-ttl", options.din.token_ttl_seconds, "Token lifetime in seconds")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10} * 365 * 24 * 3600))
+      ->capture_default_str();
+  app.add_flag("--device-header-required,!--no-device-header-required",
+               options.device_header_required,
+               "Answer 400 to API requests without X-Device-Id (default: on, as the contract "
+               "puts it on every request)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? exit_ok : exit_usage;
+  }
+
+  const auto bind_address = loopback_bind_address(options.host);
+  if (!bind_address) {
+    fail("--host " + options.host +
+         " is not a loopback address (127.0.0.0/8, ::1 or localhost); refusing to listen");
+    return exit_usage;
+  }
+  if (options.port != 0 && options.port == options.admin_port) {
+    fail("--port and --admin-port must differ");
+    return exit_usage;
+  }
+  if (!options.ready_file.empty()) {
+    // A stale file from an earlier run would hand a test the wrong ports.
+    std::error_code ignored;
+    std::filesystem::remove(options.ready_file, ignored);
+  }
+  return run(options, *bind_address, stop_signals);
+}

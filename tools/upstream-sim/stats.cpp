@@ -1,0 +1,68 @@
+#include "stats.hpp"
+
+namespace upstream_sim {
+namespace {
+
+// A scanner hitting random paths must not grow the map without bound.
+constexpr std::size_t max_distinct_paths = 256;
+
+}  // namespace
+
+void Stats::on_api_response(const std::string& path, int status) {
+  std::lock_guard lock(mutex_);
+  ++requests_;
+  if (by_path_.size() < max_distinct_paths || by_path_.count(path) != 0) {
+    ++by_path_[path];
+  } else {
+    ++by_path_["(other)"];
+  }
+  if (status == 401) {
+    ++unauthorized_;
+  } else if (status >= 400 && status < 500 && status != 409) {
+    ++rejected_;
+  } else if (status >= 500) {
+    ++server_errors_;
+  }
+}
+
+void Stats::on_login(bool ok) {
+  std::lock_guard lock(mutex_);
+  ++(ok ? logins_ : login_failures_);
+}
+
+void Stats::on_accepted(bool in_order) {
+  std::lock_guard lock(mutex_);
+  ++accepted_;
+  if (!in_order) ++out_of_order_;
+}
+
+void Stats::on_duplicate() {
+  std::lock_guard lock(mutex_);
+  ++duplicates_;
+}
+
+void Stats::reset() {
+  std::lock_guard lock(mutex_);
+  requests_ = logins_ = login_failures_ = accepted_ = duplicates_ = 0;
+  rejected_ = unauthorized_ = server_errors_ = out_of_order_ = 0;
+  by_path_.clear();
+}
+
+nlohmann::json Stats::to_json(bool up) const {
+  std::lock_guard lock(mutex_);
+  return nlohmann::json{
+      {"requests", requests_},
+      {"logins", logins_},
+      {"login_failures", login_failures_},
+      {"accepted", accepted_},
+      {"duplicates", duplicates_},
+      {"rejected", rejected_},
+      {"unauthorized", unauthorized_},
+      {"server_errors", server_errors_},
+      {"out_of_order", out_of_order_},
+      {"up", up},
+      {"by_path", by_path_},
+  };
+}
+
+}  // namespace upstream_sim

@@ -1,0 +1,44 @@
+// Counters behind GET /admin/stats: what tests assert on ("the agent delivered each picking
+// once", "it logged in again after a 401").
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace upstream_sim {
+
+class Stats {
+ public:
+  // Every API response, just before it is written (so a test that reads the stats after it got
+  // its answer sees its own request counted): requests, by_path, and the status classes
+  // (401 -> unauthorized, other 4xx except 409 -> rejected, 5xx -> server_errors).
+  void on_api_response(const std::string& path, int status);
+
+  void on_login(bool ok);          // credentials accepted / refused or malformed
+  void on_accepted(bool in_order); // a new operation applied
+  void on_duplicate();             // a known key replayed with the same body
+
+  // Zeroes the counters (not the accepted data).
+  void reset();
+
+  nlohmann::json to_json(bool up) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::uint64_t requests_ = 0;
+  std::uint64_t logins_ = 0;
+  std::uint64_t login_failures_ = 0;
+  std::uint64_t accepted_ = 0;
+  std::uint64_t duplicates_ = 0;
+  std::uint64_t rejected_ = 0;
+  std::uint64_t unauthorized_ = 0;
+  std::uint64_t server_errors_ = 0;
+  std::uint64_t out_of_order_ = 0;
+  std::map<std::string, std::uint64_t> by_path_;
+};
+
+}  // namespace upstream_sim

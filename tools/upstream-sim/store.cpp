@@ -1,0 +1,247 @@
+#include "store.hpp"
+
+#include <sqlite3.h>
+
+#include <memory>
+
+namespace upstream_sim {
+namespace {
+
+constexpr std::int64_t first_picking_id = 9001;  // the contract's example starts there
+constexpr int schema_version = 1;
+
+struct StatementDeleter {
+  void operator()(sqlite3_stmt* statement) const noexcept { sqlite3_finalize(statement); }
+};
+using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+[[noreturn]] void fail(sqlite3* db, const std::string& what) {
+  throw StoreError(what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+Statement prepare(sqlite3* db, const char* sql) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) fail(db, "prepare");
+  return Statement(raw);
+}
+
+// Values are bound without a destructor (SQLITE_STATIC semantics): every statement here is
+// stepped to completion while the bound strings are still alive.
+void bind(sqlite3* db, sqlite3_stmt* statement, int index, const std::string& value) {
+  if (sqlite3_bind_text(statement, index, value.data(), static_cast<int>(value.size()),
+                        nullptr) != SQLITE_OK) {
+    fail(db, "bind");
+  }
+}
+
+void bind(sqlite3* db, sqlite3_stmt* statement, int index, std::int64_t value) {
+  if (sqlite3_bind_int64(statement, index, value) != SQLITE_OK) fail(db, "bind");
+}
+
+// SQLITE_ROW -> true, SQLITE_DONE -> false, anything else throws.
+bool step(sqlite3* db, sqlite3_stmt* statement) {
+  const int rc = sqlite3_step(statement);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(db, "step");
+}
+
+std::string column_text(sqlite3_stmt* statement, int column) {
+  const unsigned char* text = sqlite3_column_text(statement, column);
+  if (text == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<std::size_t>(sqlite3_column_bytes(statement, column)));
+}
+
+// Rolls back unless committed, so an exception half-way leaves nothing behind.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) {
+    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      fail(db_, "begin");
+    }
+  }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) fail(db_, "commit");
+    done_ = true;
+  }
+
+ private:
+  sqlite3* db_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+Store::Store(const std::string& path) {
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError("cannot open --db " + path + ": " + message);
+  }
+  try {
+    if (path != ":memory:") {
+      // WAL with synchronous=NORMAL survives a killed process (what tests do to a simulator);
+      // only power loss could cost the last transactions, which a dev tool can afford.
+      exec("PRAGMA journal_mode=WAL");
+      exec("PRAGMA synchronous=NORMAL");
+    }
+    migrate();
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+Store::~Store() { sqlite3_close(db_); }
+
+void Store::exec(const char* sql) {
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(db_, sql);
+}
+
+void Store::migrate() {
+  Statement version_query = prepare(db_, "PRAGMA user_version");
+  step(db_, version_query.get());
+  const int version = sqlite3_column_int(version_query.get(), 0);
+  version_query.reset();
+  if (version == schema_version) return;
+  if (version != 0) {
+    throw StoreError("--db holds schema version " + std::to_string(version) + ", expected " +
+                     std::to_string(schema_version));
+  }
+  Transaction tx(db_);
+  exec(R"sql(
+    CREATE TABLE pickings (
+      idempotency_key TEXT PRIMARY KEY,
+      seq             INTEGER NOT NULL UNIQUE,
+      picking_id      INTEGER NOT NULL UNIQUE,
+      key_ssl         TEXT NOT NULL,
+      picking_no      TEXT NOT NULL,
+      picked_at       TEXT NOT NULL,
+      picked_at_ms    INTEGER NOT NULL,
+      in_order        INTEGER NOT NULL,
+      device_id       TEXT NOT NULL,
+      body            TEXT NOT NULL,
+      accepted_at     INTEGER NOT NULL
+    );
+    CREATE INDEX pickings_by_key_ssl ON pickings (key_ssl, seq);
+    CREATE TABLE tokens (
+      token_sha256 TEXT PRIMARY KEY,
+      username     TEXT NOT NULL,
+      issued_at    INTEGER NOT NULL,
+      expires_at   INTEGER NOT NULL,
+      revoked      INTEGER NOT NULL DEFAULT 0
+    );
+    PRAGMA user_version = 1;
+  )sql");
+  tx.commit();
+}
+
+PutResult Store::put_picking(const NewPicking& p, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+
+  Statement known = prepare(
+      db_, "SELECT body, picking_id, key_ssl, in_order FROM pickings WHERE idempotency_key = ?");
+  bind(db_, known.get(), 1, p.idempotency_key);
+  if (step(db_, known.get())) {
+    const bool same_body = column_text(known.get(), 0) == p.body;
+    return PutResult{same_body ? PutOutcome::duplicate : PutOutcome::conflict,
+                     sqlite3_column_int64(known.get(), 1), column_text(known.get(), 2),
+                     sqlite3_column_int(known.get(), 3) != 0};
+  }
+
+  Statement next = prepare(db_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM pickings");
+  step(db_, next.get());
+  const std::int64_t seq = sqlite3_column_int64(next.get(), 0);
+
+  // Partial picks of one order must arrive in the order they were picked: a picking whose
+  // picked_at is earlier than one already accepted for the same key_ssl arrived out of order.
+  Statement latest = prepare(db_, "SELECT MAX(picked_at_ms) FROM pickings WHERE key_ssl = ?");
+  bind(db_, latest.get(), 1, p.key_ssl);
+  step(db_, latest.get());
+  const bool in_order = sqlite3_column_type(latest.get(), 0) == SQLITE_NULL ||
+                        p.picked_at_ms >= sqlite3_column_int64(latest.get(), 0);
+
+  const std::int64_t picking_id = first_picking_id - 1 + seq;
+  Statement insert = prepare(db_, R"sql(
+    INSERT INTO pickings (idempotency_key, seq, picking_id, key_ssl, picking_no, picked_at,
+                          picked_at_ms, in_order, device_id, body, accepted_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
+  bind(db_, insert.get(), 1, p.idempotency_key);
+  bind(db_, insert.get(), 2, seq);
+  bind(db_, insert.get(), 3, picking_id);
+  bind(db_, insert.get(), 4, p.key_ssl);
+  bind(db_, insert.get(), 5, p.picking_no);
+  bind(db_, insert.get(), 6, p.picked_at);
+  bind(db_, insert.get(), 7, p.picked_at_ms);
+  bind(db_, insert.get(), 8, std::int64_t{in_order ? 1 : 0});
+  bind(db_, insert.get(), 9, p.device_id);
+  bind(db_, insert.get(), 10, p.body);
+  bind(db_, insert.get(), 11, now);
+  step(db_, insert.get());
+  tx.commit();
+  return PutResult{PutOutcome::created, picking_id, p.key_ssl, in_order};
+}
+
+std::vector<AcceptedPicking> Store::accepted(const std::optional<std::string>& key_ssl) {
+  std::lock_guard lock(mutex_);
+  Statement query = prepare(db_, R"sql(
+    SELECT seq, picking_id, idempotency_key, key_ssl, picking_no, picked_at, device_id,
+           in_order, accepted_at
+    FROM pickings WHERE ?1 IS NULL OR key_ssl = ?1 ORDER BY seq)sql");
+  if (key_ssl) bind(db_, query.get(), 1, *key_ssl);
+  std::vector<AcceptedPicking> rows;
+  while (step(db_, query.get())) {
+    rows.push_back(AcceptedPicking{
+        sqlite3_column_int64(query.get(), 0), sqlite3_column_int64(query.get(), 1),
+        column_text(query.get(), 2), column_text(query.get(), 3), column_text(query.get(), 4),
+        column_text(query.get(), 5), column_text(query.get(), 6),
+        sqlite3_column_int(query.get(), 7) != 0, sqlite3_column_int64(query.get(), 8)});
+  }
+  return rows;
+}
+
+void Store::add_token(const std::string& token_sha256, const std::string& username,
+                      std::int64_t issued_at, std::int64_t expires_at) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  // Forget tokens that expired more than a day ago, so the table does not grow without bound.
+  Statement prune = prepare(db_, "DELETE FROM tokens WHERE expires_at < ?");
+  bind(db_, prune.get(), 1, issued_at - 86400);
+  step(db_, prune.get());
+
+  Statement insert = prepare(
+      db_, "INSERT INTO tokens (token_sha256, username, issued_at, expires_at) VALUES (?, ?, ?, ?)");
+  bind(db_, insert.get(), 1, token_sha256);
+  bind(db_, insert.get(), 2, username);
+  bind(db_, insert.get(), 3, issued_at);
+  bind(db_, insert.get(), 4, expires_at);
+  step(db_, insert.get());
+  tx.commit();
+}
+
+bool Store::token_valid(const std::string& token_sha256, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  Statement query = prepare(
+      db_, "SELECT 1 FROM tokens WHERE token_sha256 = ? AND revoked = 0 AND expires_at > ?");
+  bind(db_, query.get(), 1, token_sha256);
+  bind(db_, query.get(), 2, now);
+  return step(db_, query.get());
+}
+
+std::int64_t Store::revoke_all_tokens() {
+  std::lock_guard lock(mutex_);
+  exec("UPDATE tokens SET revoked = 1 WHERE revoked = 0");
+  return sqlite3_changes64(db_);
+}
+
+}  // namespace upstream_sim

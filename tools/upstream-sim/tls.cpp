@@ -1,0 +1,68 @@
+#include "tls.hpp"
+
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
+#include <array>
+
+namespace upstream_sim {
+namespace {
+
+// Drains OpenSSL's error queue into one line, behind what we were doing.
+std::string openssl_error(const std::string& what) {
+  std::string text = what;
+  const char* separator = ": ";
+  while (const unsigned long code = ERR_get_error()) {
+    std::array<char, 256> buffer{};
+    ERR_error_string_n(code, buffer.data(), buffer.size());
+    text += separator;
+    text += buffer.data();
+    separator = "; ";
+  }
+  return text;
+}
+
+}  // namespace
+
+bool configure_server_tls(SSL_CTX& ctx, const TlsFiles& files, std::string& error) {
+  ERR_clear_error();
+  // The contract says TLS 1.2 or newer; refusing older versions here lets a test prove the
+  // agent never offers them.
+  if (SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION) != 1) {
+    error = openssl_error("cannot set TLS 1.2 as the minimum version");
+    return false;
+  }
+  SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+
+  if (SSL_CTX_use_certificate_chain_file(&ctx, files.cert.c_str()) != 1) {
+    error = openssl_error("cannot load --cert " + files.cert);
+    return false;
+  }
+  if (SSL_CTX_use_PrivateKey_file(&ctx, files.key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    error = openssl_error("cannot load --key " + files.key);
+    return false;
+  }
+  if (SSL_CTX_check_private_key(&ctx) != 1) {
+    error = openssl_error("--key does not match --cert");
+    return false;
+  }
+  if (SSL_CTX_load_verify_locations(&ctx, files.client_ca.c_str(), nullptr) != 1) {
+    error = openssl_error("cannot load --client-ca " + files.client_ca);
+    return false;
+  }
+  // Name the acceptable CAs in the CertificateRequest so a client holding several certificates
+  // can pick the right one.
+  STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(files.client_ca.c_str());
+  if (names == nullptr) {
+    error = openssl_error("no CA certificate in --client-ca " + files.client_ca);
+    return false;
+  }
+  SSL_CTX_set_client_CA_list(&ctx, names);  // takes ownership
+
+  // A client certificate is mandatory. OpenSSL checks it against the "sslclient" purpose on a
+  // server, so a certificate without clientAuth in its extended key usage is refused too.
+  SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  return true;
+}
+
+}  // namespace upstream_sim
