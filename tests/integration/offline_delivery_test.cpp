@@ -56,7 +56,9 @@ TEST(OfflineDelivery, TwoHundredPickingsQueuedOfflineAreDeliveredOnceWhenTheLink
         const std::string key_ssl = picking["key_ssl"];
         const std::string number = picking["picking_no"].get<std::string>().substr(key_ssl.size() + 2);
         const int index = std::stoi(number);
-        if (last_seen.contains(key_ssl)) EXPECT_GT(index, last_seen[key_ssl]) << key_ssl;
+        if (last_seen.contains(key_ssl)) {
+            EXPECT_GT(index, last_seen[key_ssl]) << key_ssl;
+        }
         last_seen[key_ssl] = index;
     }
     EXPECT_EQ(last_seen.size(), static_cast<std::size_t>(kLanes));

@@ -83,8 +83,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"unknown board", "device_id = \"hh-07\"", "device_id = \"x\"\nboard = \"toaster\"", "board 'toaster'"},
         BadCase{"both passwords", "password = \"secret\"", "password = \"secret\"\npassword_file = \"x\"",
                 "exactly one of"}),
-    [](const auto& info) {
-        std::string name = info.param.name;
+    [](const auto& test_info) {
+        std::string name = test_info.param.name;
         for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
         return name;
     });

@@ -77,8 +77,8 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"expired_date format", "/items/0/expired_date", "31-05-2027", "items[0].expired_date"},
         InvalidCase{"expired_date not a day", "/items/0/expired_date", "2027-13-01", "items[0].expired_date"},
         InvalidCase{"order_id string", "/order_id", "48211", "order_id must be an integer"}),
-    [](const auto& info) {
-        std::string name = info.param.name;
+    [](const auto& test_info) {
+        std::string name = test_info.param.name;
         for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
         return name;
     });

@@ -85,44 +85,49 @@ void register_admin_api(httplib::Server& server, Store& store, Stats& stats, Fau
     send_json(res, 200, accepted_json(store, req));
   });
 
-  server.Post("/admin/down", [&faults](const Request&, Response& res) {
+  server.Post("/admin/down", with_body([&faults](const Request&, Response& res) {
     faults.set_up(false);
     log_admin("upstream down");
     send_json(res, 200, nlohmann::json{{"up", false}});
-  });
+  }));
 
-  server.Post("/admin/up", [&faults](const Request&, Response& res) {
+  server.Post("/admin/up", with_body([&faults](const Request&, Response& res) {
     faults.set_up(true);
     log_admin("upstream up");
     send_json(res, 200, nlohmann::json{{"up", true}});
-  });
+  }));
 
-  server.Post("/admin/reset-stats", [&stats](const Request&, Response& res) {
+  server.Post("/admin/reset-stats", with_body([&stats](const Request&, Response& res) {
     stats.reset();
     send_json(res, 200, nlohmann::json{{"reset", true}});
-  });
+  }));
 
-  server.Post("/admin/expire-tokens", [&store](const Request&, Response& res) {
+  server.Post("/admin/expire-tokens", with_body([&store](const Request&, Response& res) {
     const std::int64_t revoked = store.revoke_all_tokens();
     log_admin("tokens expired");
     send_json(res, 200, nlohmann::json{{"revoked", revoked}});
-  });
+  }));
 
   server.Get("/admin/faults", [&faults](const Request&, Response& res) {
     send_json(res, 200, nlohmann::json{{"faults", faults.pending()}});
   });
 
-  server.Post("/admin/faults", [&faults](const Request& req, Response& res) {
+  server.Post("/admin/faults", with_body([&faults](const Request& req, Response& res) {
     if (!queue_faults(req, res, faults)) return;
     log_admin("faults queued");
     send_json(res, 200, nlohmann::json{{"faults", faults.pending()}});
-  });
+  }));
 
   server.Delete("/admin/faults", [&faults](const Request&, Response& res) {
     faults.clear();
     log_admin("faults cleared");
     send_json(res, 200, nlohmann::json{{"faults", faults.pending()}});
   });
+
+  // Unknown POST paths get their 404 without httplib first waiting for a body (see with_body).
+  server.Post(".*", with_body([](const Request&, Response& res) {
+                send_error(res, 404, "not found");
+              }));
 }
 
 }  // namespace upstream_sim

@@ -77,9 +77,9 @@ void ApiGate::install_fallback(httplib::Server& server) const {
     send_error(res, 404, "not found");
   });
   server.Get(".*", not_found);
-  server.Post(".*", not_found);
-  server.Put(".*", not_found);
-  server.Patch(".*", not_found);
+  server.Post(".*", with_body(not_found));
+  server.Put(".*", with_body(not_found));
+  server.Patch(".*", with_body(not_found));
   server.Delete(".*", not_found);
 }
 

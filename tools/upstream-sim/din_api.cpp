@@ -149,15 +149,16 @@ void post_picking(const httplib::Request& req, httplib::Response& res, Store& st
 
 void register_din_api(httplib::Server& server, const ApiGate& gate, Store& store, Stats& stats,
                       const DinSettings& settings) {
-  server.Post("/ifp/login",
-              gate.guard([&store, &stats, settings](const httplib::Request& req,
-                                                    httplib::Response& res) {
-                login(req, res, store, stats, settings);
-              }));
-  server.Post("/ssl/ifp/picking/order",
-              gate.guard([&store, &stats](const httplib::Request& req, httplib::Response& res) {
-                post_picking(req, res, store, stats);
-              }));
+  const httplib::Server::Handler login_handler =
+      [&store, &stats, settings](const httplib::Request& req, httplib::Response& res) {
+        login(req, res, store, stats, settings);
+      };
+  const httplib::Server::Handler picking_handler =
+      [&store, &stats](const httplib::Request& req, httplib::Response& res) {
+        post_picking(req, res, store, stats);
+      };
+  server.Post("/ifp/login", with_body(gate.guard(login_handler)));
+  server.Post("/ssl/ifp/picking/order", with_body(gate.guard(picking_handler)));
 }
 
 }  // namespace upstream_sim

@@ -51,6 +51,27 @@ std::optional<nlohmann::json> parse_json(const std::string& text) {
   return value;
 }
 
+httplib::Server::HandlerWithContentReader with_body(httplib::Server::Handler handler) {
+  return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
+                                        const httplib::ContentReader& read) {
+    httplib::Request with_content = req;
+    if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
+      std::string body;
+      const bool complete = read([&body](const char* data, std::size_t size) {
+        body.append(data, size);
+        return true;
+      });
+      if (!complete) {
+        // httplib has set 400 (cut short) or 413 (over the payload limit).
+        send_error(res, res.status >= 400 ? res.status : 400, "cannot read the request body");
+        return;
+      }
+      with_content.body = std::move(body);
+    }
+    handler(with_content, res);
+  };
+}
+
 void install_json_error_handlers(httplib::Server& server) {
   // httplib calls the error handler for every status >= 400, including the ones our handlers
   // already answered: only fill in a body when there is none.

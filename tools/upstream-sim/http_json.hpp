@@ -29,6 +29,12 @@ std::optional<nlohmann::json> parse_json(const std::string& text);
 // whitespace, so formatting differences between two sends of one operation do not matter.
 std::string canonical_json(const nlohmann::json& value);
 
+// Adapts handler to httplib's content-reader form, for POST/PUT/PATCH routes. httplib 0.11 waits
+// for a body until its read timeout (then answers 400) when such a request carries neither
+// Content-Length nor Transfer-Encoding, as `curl -X POST URL` sends it; RFC 9112 section 6.3 says
+// that request has no body. So: read the body only when the headers announce one.
+httplib::Server::HandlerWithContentReader with_body(httplib::Server::Handler handler);
+
 // JSON bodies for the responses httplib makes up itself (404 for an unknown path, 400 for a
 // request it cannot parse, 413 for an oversized body) and a 500 for a handler that threw (a
 // SQLite error, say), so no response of ours is ever HTML or empty.

@@ -117,6 +117,9 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   }
   // Pickings are small; a megabyte is plenty and keeps a runaway client from eating memory.
   api.set_payload_max_length(1024 * 1024);
+  // httplib closes a connection after 5 requests by default; allow more, as a real server
+  // would, so the agent's connection reuse is actually exercised.
+  api.set_keep_alive_max_count(100);
 
   const ApiGate gate(faults, stats, options.device_header_required);
   gate.install_hooks(api);

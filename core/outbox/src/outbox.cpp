@@ -38,6 +38,11 @@ constexpr std::string_view kOperationColumns =
     "id, idempotency_key, kind, upstream, lane, payload, created_at, attempts, next_attempt_at, "
     "state, last_error";
 
+// `o` is the head of its lane: nothing older in the same lane is still undelivered.
+const std::string kLaneHeadCondition =
+    "NOT EXISTS (SELECT 1 FROM operations AS older WHERE older.lane = o.lane AND older.id < o.id "
+    "AND older.state IN ('pending', 'in_flight'))";
+
 Operation read_operation(const Statement& row) {
     Operation operation;
     operation.id = row.column_int(0);
@@ -189,9 +194,7 @@ Expected<std::optional<Operation>> Outbox::claim_next(const std::string& upstrea
     auto select = Statement::prepare(
         db_, std::string("SELECT ") + std::string(kOperationColumns) +
                  " FROM operations AS o WHERE o.upstream = ?1 AND o.state = 'pending' "
-                 "AND o.next_attempt_at <= ?2 AND NOT EXISTS (SELECT 1 FROM operations AS older "
-                 "WHERE older.lane = o.lane AND older.id < o.id "
-                 "AND older.state IN ('pending', 'in_flight')) ORDER BY o.id LIMIT 1");
+                 "AND o.next_attempt_at <= ?2 AND " + kLaneHeadCondition + " ORDER BY o.id LIMIT 1");
     if (!select) return select.error();
     select->bind(1, upstream);
     select->bind(2, now);
@@ -250,8 +253,10 @@ Expected<void> Outbox::mark_dead(OperationId id, const std::string& error) {
 
 Expected<std::optional<UnixMillis>> Outbox::next_due(const std::string& upstream) {
     std::lock_guard lock(mutex_);
+    // Only heads of lanes count: an operation queued behind a retrying one is not due before it.
     auto select = Statement::prepare(
-        db_, "SELECT min(next_attempt_at) FROM operations WHERE upstream = ?1 AND state = 'pending'");
+        db_, std::string("SELECT min(o.next_attempt_at) FROM operations AS o WHERE o.upstream = ?1 "
+                         "AND o.state = 'pending' AND ") + kLaneHeadCondition);
     if (!select) return select.error();
     select->bind(1, upstream);
     auto row = select->step("finding the next due time");

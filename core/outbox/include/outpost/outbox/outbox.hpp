@@ -101,7 +101,7 @@ public:
     // Permanent failure: kept for operators (dead letters), never sent again automatically.
     Expected<void> mark_dead(OperationId id, const std::string& error);
 
-    // When the earliest pending operation of `upstream` becomes due; nullopt when none pending.
+    // When the earliest pending head of a lane of `upstream` becomes due; nullopt when none.
     Expected<std::optional<UnixMillis>> next_due(const std::string& upstream);
     Expected<Counts> counts();
     Expected<std::optional<Operation>> find(OperationId id);

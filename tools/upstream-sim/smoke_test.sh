@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# Smoke test of the upstream simulator on its own, without the agent: makes a dev PKI, starts the
+# simulator, and drives it with the curl CLI over mutual TLS.
+#
+#   tools/upstream-sim/smoke_test.sh PATH/TO/upstream-sim
+#
+# Needs bash, curl, jq and openssl. Exits 0 when every check passes.
+set -euo pipefail
+
+sim=${1:?usage: smoke_test.sh PATH/TO/upstream-sim}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+pki_script=$here/../pki
+for tool in curl jq openssl; do
+  command -v "$tool" >/dev/null || { echo "smoke_test: $tool not found" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+sim_pid=
+cleanup() {
+  if [[ -n "$sim_pid" ]] && kill -0 "$sim_pid" 2>/dev/null; then kill -KILL "$sim_pid"; fi
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+
+failures=0
+pass() { echo "ok   - $1"; }
+fail() { echo "FAIL - $1" >&2; failures=$((failures + 1)); }
+check() {  # description expected actual
+  if [[ "$2" == "$3" ]]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi
+}
+
+"$pki_script" "$work/pki" >/dev/null
+pki=$work/pki
+
+start_sim() {  # extra args...
+  rm -f "$work/ready.json"
+  "$sim" --cert "$pki/server.pem" --key "$pki/server.key" --client-ca "$pki/ca.pem" \
+         --port 0 --admin-port 0 --ready-file "$work/ready.json" --db "$work/sim.db" "$@" \
+         >"$work/sim.out" 2>"$work/sim.err" &
+  sim_pid=$!
+  local deadline=$((SECONDS + 10))
+  until [[ -s "$work/ready.json" ]]; do
+    if ((SECONDS > deadline)) || ! kill -0 "$sim_pid" 2>/dev/null; then
+      echo "smoke_test: simulator did not become ready" >&2
+      cat "$work/sim.err" >&2
+      exit 1
+    fi
+    sleep 0.02
+  done
+  port=$(jq -r .port "$work/ready.json")
+  admin=http://127.0.0.1:$(jq -r .admin_port "$work/ready.json")
+  api=https://localhost:$port
+}
+
+stop_sim() {  # prints the exit status
+  kill -TERM "$sim_pid"
+  local rc=0
+  wait "$sim_pid" || rc=$?
+  sim_pid=
+  echo "$rc"
+}
+
+# curl over mutual TLS with the good client certificate; prints body, then the status code on
+# its own line.
+call() {  # method path [curl args...]
+  local method=$1 path=$2
+  shift 2
+  curl -sS -X "$method" --cacert "$pki/ca.pem" --cert "$pki/client.pem" --key "$pki/client.key" \
+       -H 'Content-Type: application/json' -H 'X-Device-Id: hh-07' \
+       -w '\n%{http_code}' "$@" "$api$path"
+}
+status_of() { tail -n1 <<<"$1"; }
+body_of() { sed '$d' <<<"$1"; }
+stat() { curl -sS "$admin/admin/stats" | jq -r ".$1"; }
+
+login() {
+  local out
+  out=$(call POST /ifp/login -d '{"username":"demo","password":"demo-password"}')
+  body_of "$out" | jq -r .data.token
+}
+
+picking() {  # key_ssl picking_no picked_at [qty]
+  jq -cn --arg k "$1" --arg n "$2" --arg t "$3" --argjson q "${4:-20}" '{
+    key_ssl: $k, order_id: 48211, picking_no: $n, warehouse_code: "WH-JKT-01",
+    picker: "op-0042", device_id: "hh-07", picked_at: $t,
+    items: [{material_code: "BCG-20", gtin: "08991234567895", batch_code: "B2311A",
+             expired_date: "2027-05-31", qty: $q, uom: "vial", bin: "A-03-2"}]}'
+}
+
+post_picking() {  # token key body
+  call POST /ssl/ifp/picking/order -H "Authorization: Bearer $1" -H "Idempotency-Key: $2" -d "$3"
+}
+
+# --- start-up -----------------------------------------------------------------------------
+start_sim
+check "ready file has pid" "$sim_pid" "$(jq -r .pid "$work/ready.json")"
+check "listening line" "upstream-sim: listening on https://127.0.0.1:$port (admin $admin)" \
+      "$(cat "$work/sim.out")"
+
+# --- login --------------------------------------------------------------------------------
+out=$(call POST /ifp/login -d '{"username":"demo","password":"demo-password"}')
+check "login 200" 200 "$(status_of "$out")"
+check "login token is a string" string "$(body_of "$out" | jq -r '.data.token | type')"
+now=$(date +%s)
+expired_at=$(body_of "$out" | jq -r .data.expired_at)
+((expired_at >= now + 3590 && expired_at <= now + 3610)) && pass "expired_at is now + ttl" ||
+  fail "expired_at $expired_at vs now $now"
+check "wrong password 401" 401 "$(status_of "$(call POST /ifp/login -d '{"username":"demo","password":"x"}')")"
+check "malformed login 400" 400 "$(status_of "$(call POST /ifp/login -d '{"username":')")"
+check "missing password 422" 422 "$(status_of "$(call POST /ifp/login -d '{"username":"demo"}')")"
+check "login counted" 1 "$(stat logins)"
+check "login failures counted" 3 "$(stat login_failures)"
+if grep -q demo-password "$work/sim.out" "$work/sim.err"; then fail "password printed"; else pass "password never printed"; fi
+
+# --- pickings -----------------------------------------------------------------------------
+token=$(login)
+if grep -q "$token" "$work/sim.out" "$work/sim.err"; then fail "token printed"; else pass "token never printed"; fi
+body=$(picking SSL-2026-000123 PCK-0007 2026-11-23T10:15:00+07:00)
+out=$(post_picking "$token" key-1 "$body")
+check "new picking 201" 201 "$(status_of "$out")"
+check "picking_id from 9001" 9001 "$(body_of "$out" | jq -r .data.picking_id)"
+check "key_ssl echoed" SSL-2026-000123 "$(body_of "$out" | jq -r .data.key_ssl)"
+out=$(post_picking "$token" key-1 "$body")
+check "replay 409" 409 "$(status_of "$out")"
+check "replay returns original resource" "success 9001" "$(body_of "$out" | jq -r '"\(.status) \(.data.picking_id)"')"
+check "accepted once" 1 "$(stat accepted)"
+check "duplicates counted" 1 "$(stat duplicates)"
+# Same operation, members in another order and other whitespace: still the same body.
+reordered=$(jq -c '{items, picked_at, picking_no, key_ssl, order_id, warehouse_code, picker, device_id}' <<<"$body")
+check "replay with reordered members 409" 409 "$(status_of "$(post_picking "$token" key-1 "$reordered")")"
+out=$(post_picking "$token" key-1 "$(picking SSL-2026-000123 PCK-0008 2026-11-23T10:20:00+07:00)")
+check "key reused with another body 422" 422 "$(status_of "$out")"
+check "reuse message" "idempotency key reused with a different body" "$(body_of "$out" | jq -r .message)"
+
+# Partial picks of one order, in order, then one out of order.
+post_picking "$token" key-2 "$(picking SSL-2026-000123 PCK-0008 2026-11-23T10:20:00+07:00)" >/dev/null
+post_picking "$token" key-3 "$(picking SSL-2026-000999 PCK-0100 2026-11-23T09:00:00Z)" >/dev/null
+post_picking "$token" key-4 "$(picking SSL-2026-000123 PCK-0009 2026-11-23T03:25:00Z)" >/dev/null
+accepted=$(curl -sS "$admin/admin/accepted")
+check "accepted in arrival order" "key-1 key-2 key-3 key-4" "$(jq -r '[.pickings[].idempotency_key] | join(" ")' <<<"$accepted")"
+check "seq and picking_id" "1:9001 2:9002 3:9003 4:9004" "$(jq -r '[.pickings[] | "\(.seq):\(.picking_id)"] | join(" ")' <<<"$accepted")"
+check "filter by key_ssl" "PCK-0007 PCK-0008 PCK-0009" \
+      "$(curl -sS "$admin/admin/accepted?key_ssl=SSL-2026-000123" | jq -r '[.pickings[].picking_no] | join(" ")')"
+# 03:25Z is 10:25+07:00: later than 10:20+07:00, so in order.
+check "offsets compared as instants" "true true true true" "$(jq -r '[.pickings[].in_order] | join(" ")' <<<"$accepted")"
+post_picking "$token" key-5 "$(picking SSL-2026-000123 PCK-0006 2026-11-23T10:00:00+07:00)" >/dev/null
+check "out-of-order pick flagged" false "$(curl -sS "$admin/admin/accepted" | jq -r '.pickings[-1].in_order')"
+check "out_of_order counted" 1 "$(stat out_of_order)"
+
+# --- request rules ------------------------------------------------------------------------
+check "no Authorization 401" 401 "$(status_of "$(call POST /ssl/ifp/picking/order -H 'Idempotency-Key: k' -d "$body")")"
+check "bad token 401" 401 "$(status_of "$(post_picking nope k "$body")")"
+check "no Idempotency-Key 400" 400 "$(status_of "$(call POST /ssl/ifp/picking/order -H "Authorization: Bearer $token" -d "$body")")"
+out=$(curl -sS --cacert "$pki/ca.pem" --cert "$pki/client.pem" --key "$pki/client.key" \
+        -H 'Content-Type: application/json' -H "Authorization: Bearer $token" -H 'Idempotency-Key: k' \
+        -w '\n%{http_code}' -d "$body" "$api/ssl/ifp/picking/order")
+check "no X-Device-Id 400" 400 "$(status_of "$out")"
+out=$(curl -sS --cacert "$pki/ca.pem" --cert "$pki/client.pem" --key "$pki/client.key" \
+        -H 'X-Device-Id: hh-07' -w '\n%{http_code}' -d '{"username":"demo","password":"demo-password"}' \
+        "$api/ifp/login")
+check "form-encoded body 415" 415 "$(status_of "$out")"
+check "malformed JSON 400" 400 "$(status_of "$(post_picking "$token" k '{"key_ssl":')")"
+check "unknown path 404" 404 "$(status_of "$(call GET /nope)")"
+check "404 body is JSON" error "$(body_of "$(call GET /nope)" | jq -r .status)"
+
+bad=$(jq -c '.key_ssl = "" | del(.picking_no) | .picked_at = "2026-11-23T10:15:00"
+             | .items = [{qty: 0, expired_date: "2027-02-29"}, {qty: 1.5}, {qty: "3"}, 7]' <<<"$body")
+out=$(post_picking "$token" k-bad "$bad")
+check "validation 422" 422 "$(status_of "$out")"
+check "validation fields" \
+      "items.0.expired_date items.0.qty items.1.qty items.2.qty items.3 key_ssl picked_at picking_no" \
+      "$(body_of "$out" | jq -r '.errors | keys | join(" ")')"
+check "empty items 422" items "$(body_of "$(post_picking "$token" k-e "$(jq -c '.items = []' <<<"$body")")" | jq -r '.errors | keys | join(" ")')"
+check "leap day accepted" 201 "$(status_of "$(post_picking "$token" k-leap "$(jq -c '.items[0].expired_date = "2028-02-29"' <<<"$body")")")"
+check "fraction and Z accepted" 201 "$(status_of "$(post_picking "$token" k-frac "$(picking SSL-X P 2026-11-23T10:15:00.123Z)")")"
+check "null expired_date accepted" 201 "$(status_of "$(post_picking "$token" k-null "$(jq -c '.items[0].expired_date = null' <<<"$body")")")"
+check "bad offset 422" 422 "$(status_of "$(post_picking "$token" k-off "$(picking SSL-X P 2026-11-23T10:15:00+7:00)")")"
+
+# --- TLS ----------------------------------------------------------------------------------
+tls_status() {  # curl args... ; prints curl's exit status (0 = got an HTTP answer)
+  local rc=0
+  curl -sS -o /dev/null --cacert "$pki/ca.pem" "$@" "$api/nope" 2>/dev/null || rc=$?
+  echo "$rc"
+}
+[[ "$(tls_status)" != 0 ]] && pass "no client certificate refused" || fail "no client certificate accepted"
+[[ "$(tls_status --cert "$pki/other-client.pem" --key "$pki/other-client.key")" != 0 ]] &&
+  pass "client certificate from another CA refused" || fail "other-client accepted"
+[[ "$(tls_status --cert "$pki/server.pem" --key "$pki/server.key")" != 0 ]] &&
+  pass "certificate without clientAuth refused" || fail "server certificate accepted as client"
+[[ "$(tls_status --cert "$pki/client.pem" --key "$pki/client.key" --tlsv1.1 --tls-max 1.1)" != 0 ]] &&
+  pass "TLS 1.1 refused" || fail "TLS 1.1 accepted"
+check "TLS 1.2 accepted" 0 "$(tls_status --cert "$pki/client.pem" --key "$pki/client.key" --tlsv1.2 --tls-max 1.2)"
+
+# --- admin: outage, faults, tokens, stats -------------------------------------------------
+check "down" false "$(curl -sS -X POST "$admin/admin/down" | jq -r .up)"
+out=$(call POST /ifp/login -D "$work/headers" -d '{"username":"demo","password":"demo-password"}')
+check "down: 503" 503 "$(status_of "$out")"
+check "down: message" "upstream down (simulated)" "$(body_of "$out" | jq -r .message)"
+check "down: Retry-After" "Retry-After: 1" "$(grep -i '^Retry-After' "$work/headers" | tr -d '\r')"
+check "stats up=false" false "$(stat up)"
+check "up" true "$(curl -sS -X POST "$admin/admin/up" | jq -r .up)"
+
+curl -sS -X POST "$admin/admin/faults" -d '{"path": "/ssl/ifp/picking/order", "statuses": [500, 500, 429]}' >/dev/null
+seen=()
+for key in f-1 f-1 f-1 f-1; do seen+=("$(status_of "$(post_picking "$token" "$key" "$(picking SSL-F F 2026-11-23T11:00:00Z)")")"); done
+check "faults in sequence, then normal" "500 500 429 201" "${seen[*]}"
+curl -sS -X POST "$admin/admin/faults" -d '{"path": "/ifp/login", "statuses": [503]}' >/dev/null
+check "faults listed" '{"/ifp/login":[503]}' "$(curl -sS "$admin/admin/faults" | jq -c .faults)"
+check "faults cleared" '{}' "$(curl -sS -X DELETE "$admin/admin/faults" | jq -c .faults)"
+check "bad fault request 422" 422 "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$admin/admin/faults" -d '{"path": "x", "statuses": [200]}')"
+
+check "expire-tokens" true "$(curl -sS -X POST "$admin/admin/expire-tokens" | jq -r '.revoked >= 1')"
+check "expired token 401" 401 "$(status_of "$(post_picking "$token" k-exp "$body")")"
+token=$(login)
+check "new token works" 409 "$(status_of "$(post_picking "$token" key-1 "$body")")"
+
+requests=$(stat requests)
+((requests > 30)) && pass "requests counted ($requests)" || fail "requests: $requests"
+check "by_path" true "$(curl -sS "$admin/admin/stats" | jq -r '.by_path["/ssl/ifp/picking/order"] > 10')"
+check "rejected counted" true "$(curl -sS "$admin/admin/stats" | jq -r '.rejected > 5')"
+check "unauthorized counted" true "$(curl -sS "$admin/admin/stats" | jq -r '.unauthorized >= 3')"
+check "reset-stats" true "$(curl -sS -X POST "$admin/admin/reset-stats" | jq -r .reset)"
+check "counters zeroed" "0 0 0" "$(curl -sS "$admin/admin/stats" | jq -r '"\(.requests) \(.accepted) \(.duplicates)"')"
+check "data kept" true "$(curl -sS "$admin/admin/accepted" | jq -r '.pickings | length > 5')"
+check "admin 404 is JSON" error "$(curl -sS -X POST "$admin/admin/nope" | jq -r .status)"
+
+# --- concurrency: many clients, one key: applied once -------------------------------------
+conc=$(picking SSL-C C 2026-11-23T12:00:00Z)
+for _ in $(seq 8); do post_picking "$token" conc-1 "$conc" >"$work/conc.$_" & done
+wait
+codes=$(for f in "$work"/conc.*; do tail -n1 "$f"; echo; done | sort | uniq -c | awk '{print $2"x"$1}' | paste -sd' ')
+check "concurrent replays: one 201, seven 409" "201x1 409x7" "$codes"
+
+# --- shutdown, restart: still deduplicates ------------------------------------------------
+check "SIGTERM exits 0" 0 "$(stop_sim)"
+[[ ! -e "$work/ready.json" ]] && pass "ready file removed on exit" || fail "ready file left behind"
+start_sim
+token=$(login)
+check "restart: replay still 409" 409 "$(status_of "$(post_picking "$token" key-1 "$body")")"
+check "restart: sequence continues" true "$(body_of "$(post_picking "$token" key-new "$(picking SSL-R R 2026-11-23T13:00:00Z)")")" | jq -r '.data.picking_id > 9010')"
+check "SIGINT exits 0" 0 "$(kill -INT "$sim_pid"; rc=0; wait "$sim_pid" || rc=$?; sim_pid=; echo "$rc")"
+
+# --- command line -------------------------------------------------------------------------
+rc=0
+"$sim" --cert "$pki/server.pem" --key "$pki/server.key" --client-ca "$pki/ca.pem" --host 0.0.0.0 \
+  2>/dev/null || rc=$?
+check "non-loopback --host exits 2" 2 "$rc"
+rc=0
+"$sim" --cert "$pki/server.pem" --key "$pki/server.key" 2>/dev/null || rc=$?
+check "missing --client-ca exits 2" 2 "$rc"
+rc=0
+"$sim" --cert "$pki/server.pem" --key "$pki/client.key" --client-ca "$pki/ca.pem" 2>/dev/null || rc=$?
+check "key not matching cert exits 1" 1 "$rc"
+
+if ((failures > 0)); then
+  echo "smoke_test: $failures check(s) failed; simulator log:" >&2
+  cat "$work/sim.err" >&2
+  exit 1
+fi
+echo "smoke_test: all checks passed"
