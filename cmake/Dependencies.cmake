@@ -31,6 +31,8 @@ find_package(Threads REQUIRED)
 outpost_import_static(outpost_dep_mbedcrypto libmbedcrypto.a)
 outpost_import_static(outpost_dep_mbedx509 libmbedx509.a)
 outpost_import_static(outpost_dep_mbedtls libmbedtls.a)
+# Mbed TLS is built with MBEDTLS_THREADING_PTHREAD (tools/bootstrap says why).
+set_property(TARGET outpost_dep_mbedcrypto PROPERTY INTERFACE_LINK_LIBRARIES Threads::Threads)
 set_property(TARGET outpost_dep_mbedx509 PROPERTY INTERFACE_LINK_LIBRARIES outpost_dep_mbedcrypto)
 set_property(TARGET outpost_dep_mbedtls PROPERTY INTERFACE_LINK_LIBRARIES outpost_dep_mbedx509)
 
