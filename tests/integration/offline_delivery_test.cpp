@@ -52,7 +52,9 @@ TEST(OfflineDelivery, TwoHundredPickingsQueuedOfflineAreDeliveredOnceWhenTheLink
 
     // Within each order (lane), pickings arrived in the order they were made.
     std::map<std::string, int> last_seen;
-    for (const auto& picking : sim.accepted()["pickings"]) {
+    const auto accepted = sim.accepted();
+    ASSERT_EQ(accepted["pickings"].size(), 200u);
+    for (const auto& picking : accepted["pickings"]) {
         const std::string key_ssl = picking["key_ssl"];
         const std::string number = picking["picking_no"].get<std::string>().substr(key_ssl.size() + 2);
         const int index = std::stoi(number);
