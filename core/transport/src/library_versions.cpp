@@ -18,9 +18,12 @@ LibraryVersions library_versions() {
     return versions;
 }
 
-Expected<void> require_mbedtls_backend() {
-    const std::string backend = library_versions().tls_backend;
-    if (std::string_view(backend).substr(0, 8) != "mbedTLS/") {
+Expected<void> require_mbedtls_backend() { return check_tls_backend(library_versions().tls_backend); }
+
+Expected<void> check_tls_backend(const std::string& backend) {
+    // A libcurl built with several backends reports them all ("OpenSSL/3.0 (mbedTLS/3.6)"):
+    // only a libcurl whose one backend is Mbed TLS is accepted.
+    if (std::string_view(backend).substr(0, 8) != "mbedTLS/" || backend.find(' ') != std::string::npos) {
         return make_error("transport",
                           "libcurl's TLS backend is '" + backend +
                               "', not Mbed TLS; this build of Outpost was linked with the wrong "

@@ -19,4 +19,7 @@ LibraryVersions library_versions();
 // TLS. Fails, naming what was found, if libcurl's TLS backend is anything else.
 Expected<void> require_mbedtls_backend();
 
+// The rule behind require_mbedtls_backend(), for a backend string as libcurl reports it.
+Expected<void> check_tls_backend(const std::string& backend);
+
 }  // namespace outpost::transport

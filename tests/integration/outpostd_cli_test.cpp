@@ -1,0 +1,52 @@
+// outpostd's command line: --version, and refusing a bad configuration with a clear message.
+
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "temp_dir.hpp"
+#include "test_paths.hpp"
+
+namespace outpost::testing {
+namespace {
+
+// Runs a shell command, returns its exit code and combined output.
+int run(const std::string& command, std::string& output) {
+    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    if (pipe == nullptr) return -1;
+    char buffer[512];
+    output.clear();
+    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+    const int status = pclose(pipe);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(OutpostdCli, VersionNamesEveryLibrary) {
+    std::string output;
+    ASSERT_EQ(run(std::string(paths::kOutpostd) + " --version", output), 0) << output;
+    EXPECT_NE(output.find("libcurl 8."), std::string::npos) << output;
+    EXPECT_NE(output.find("TLS backend mbedTLS/3.6."), std::string::npos) << output;
+    EXPECT_NE(output.find("Mbed TLS 3.6."), std::string::npos) << output;
+    EXPECT_NE(output.find("SQLite 3."), std::string::npos) << output;
+}
+
+TEST(OutpostdCli, RefusesAConfigurationWithATypoNamingTheKey) {
+    TempDir dir;
+    std::ofstream(dir.file("bad.toml")) << "device_id = \"x\"\ndevcie_name = \"y\"\n";
+    std::string output;
+    EXPECT_EQ(run(std::string(paths::kOutpostd) + " --config " + dir.file("bad.toml"), output), 1);
+    EXPECT_NE(output.find("unknown key 'devcie_name'"), std::string::npos) << output;
+}
+
+TEST(OutpostdCli, MissingConfigurationFileIsAClearError) {
+    std::string output;
+    EXPECT_EQ(run(std::string(paths::kOutpostd) + " --config /nonexistent/outpostd.toml", output), 1);
+    EXPECT_NE(output.find("/nonexistent/outpostd.toml: cannot read"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace outpost::testing
