@@ -84,7 +84,7 @@ void install_json_error_handlers(httplib::Server& server) {
   server.set_error_handler(on_error);
 
   server.set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+      [](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& error) {
         std::string what = "unknown exception";
         try {
           if (error) std::rethrow_exception(error);

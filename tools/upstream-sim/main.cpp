@@ -24,6 +24,8 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -116,10 +118,18 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
     return exit_failure;
   }
   // Pickings are small; a megabyte is plenty and keeps a runaway client from eating memory.
-  api.set_payload_max_length(1024 * 1024);
+  api.set_payload_max_length(std::size_t{1024} * 1024);
   // httplib closes a connection after 5 requests by default; allow more, as a real server
   // would, so the agent's connection reuse is actually exercised.
   api.set_keep_alive_max_count(100);
+  // Answers go out at once: with Nagle on, the header and body writes of one answer wait on the
+  // client's delayed ACK (about 40 ms per request on loopback), which would make the simulator,
+  // not the agent, the bottleneck of every drain.
+  api.set_tcp_nodelay(true);
+  // httplib serves one connection per pool thread for as long as it stays open (keep-alive), and
+  // its default pool has 8 threads: the ninth device of a fleet test would wait for someone's
+  // idle connection to time out. Many threads cost little on a test host.
+  api.new_task_queue = [] { return new httplib::ThreadPool(64); };
 
   const ApiGate gate(faults, stats, options.device_header_required);
   gate.install_hooks(api);
@@ -167,7 +177,7 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
 
     // Signals are blocked in every thread and taken here synchronously: no async-signal-safety
     // puzzles, and the wake-up also notices a listener that died.
-    const timespec tick{0, 200 * 1000 * 1000};
+    const timespec tick{0, 200'000'000};  // 200 ms
     while (true) {
       const int signal_number = sigtimedwait(&stop_signals, nullptr, &tick);
       if (signal_number == SIGINT || signal_number == SIGTERM) break;
@@ -181,22 +191,33 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
   }
 
-  // stop() closes the listening sockets; listen_after_bind returns once in-flight requests end.
+  // stop() closes the listening sockets; listen_after_bind returns once every connection thread
+  // has finished. In-flight requests take milliseconds, but httplib only notices the stop
+  // between requests, so an idle keep-alive connection (the agent's curl keeps one) would hold
+  // shutdown for the whole keep-alive timeout. Give connections a short grace period, then drop
+  // them: every SQLite transaction is committed or rolled back on its own, so nothing is lost.
   api.stop();
   admin.stop();
-  api_thread.join();
-  admin_thread.join();
+  const auto grace_end = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (!(api_done && admin_done) && std::chrono::steady_clock::now() < grace_end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   if (!options.ready_file.empty()) {
     std::error_code ignored;
     std::filesystem::remove(options.ready_file, ignored);
   }
+  if (!(api_done && admin_done)) {
+    std::fprintf(stderr, "upstream-sim: stopped (dropped idle connections)\n");
+    std::fflush(nullptr);
+    std::_Exit(exit_code);  // threads still blocked in httplib: no destructors, no joins
+  }
+  api_thread.join();
+  admin_thread.join();
   if (exit_code == exit_ok) std::fprintf(stderr, "upstream-sim: stopped\n");
   return exit_code;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int parse_and_run(int argc, char** argv) {
   // Before any thread exists, so every thread inherits the mask (see run()).
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -265,4 +286,18 @@ int main(int argc, char** argv) {
     std::filesystem::remove(options.ready_file, ignored);
   }
   return run(options, *bind_address, stop_signals);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return parse_and_run(argc, argv);
+  } catch (const std::exception& e) {
+    // Failures not foreseen above (out of memory, a thread that cannot start).
+    fail(e.what());
+  } catch (...) {
+    fail("unknown exception");
+  }
+  return exit_failure;
 }

@@ -28,14 +28,19 @@ fail() { echo "FAIL - $1" >&2; failures=$((failures + 1)); }
 check() {  # description expected actual
   if [[ "$2" == "$3" ]]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi
 }
+expect() {  # description command... : passes when the command succeeds
+  local what=$1
+  shift
+  if "$@"; then pass "$what"; else fail "$what"; fi
+}
 
 "$pki_script" "$work/pki" >/dev/null
 pki=$work/pki
 
-start_sim() {  # extra args...
+start_sim() {
   rm -f "$work/ready.json"
   "$sim" --cert "$pki/server.pem" --key "$pki/server.key" --client-ca "$pki/ca.pem" \
-         --port 0 --admin-port 0 --ready-file "$work/ready.json" --db "$work/sim.db" "$@" \
+         --port 0 --admin-port 0 --ready-file "$work/ready.json" --db "$work/sim.db" \
          >"$work/sim.out" 2>"$work/sim.err" &
   sim_pid=$!
   local deadline=$((SECONDS + 10))
@@ -52,12 +57,12 @@ start_sim() {  # extra args...
   api=https://localhost:$port
 }
 
-stop_sim() {  # prints the exit status
-  kill -TERM "$sim_pid"
-  local rc=0
-  wait "$sim_pid" || rc=$?
+# Not inside $(...): a subshell cannot wait for its parent's child. Sets sim_rc.
+stop_sim() {  # signal
+  kill "-$1" "$sim_pid"
+  sim_rc=0
+  wait "$sim_pid" || sim_rc=$?
   sim_pid=
-  echo "$rc"
 }
 
 # curl over mutual TLS with the good client certificate; prints body, then the status code on
@@ -103,8 +108,8 @@ check "login 200" 200 "$(status_of "$out")"
 check "login token is a string" string "$(body_of "$out" | jq -r '.data.token | type')"
 now=$(date +%s)
 expired_at=$(body_of "$out" | jq -r .data.expired_at)
-((expired_at >= now + 3590 && expired_at <= now + 3610)) && pass "expired_at is now + ttl" ||
-  fail "expired_at $expired_at vs now $now"
+expect "expired_at is now + ttl ($expired_at, now $now)" \
+       test "$expired_at" -ge $((now + 3590)) -a "$expired_at" -le $((now + 3610))
 check "wrong password 401" 401 "$(status_of "$(call POST /ifp/login -d '{"username":"demo","password":"x"}')")"
 check "malformed login 400" 400 "$(status_of "$(call POST /ifp/login -d '{"username":')")"
 check "missing password 422" 422 "$(status_of "$(call POST /ifp/login -d '{"username":"demo"}')")"
@@ -182,13 +187,13 @@ tls_status() {  # curl args... ; prints curl's exit status (0 = got an HTTP answ
   curl -sS -o /dev/null --cacert "$pki/ca.pem" "$@" "$api/nope" 2>/dev/null || rc=$?
   echo "$rc"
 }
-[[ "$(tls_status)" != 0 ]] && pass "no client certificate refused" || fail "no client certificate accepted"
-[[ "$(tls_status --cert "$pki/other-client.pem" --key "$pki/other-client.key")" != 0 ]] &&
-  pass "client certificate from another CA refused" || fail "other-client accepted"
-[[ "$(tls_status --cert "$pki/server.pem" --key "$pki/server.key")" != 0 ]] &&
-  pass "certificate without clientAuth refused" || fail "server certificate accepted as client"
-[[ "$(tls_status --cert "$pki/client.pem" --key "$pki/client.key" --tlsv1.1 --tls-max 1.1)" != 0 ]] &&
-  pass "TLS 1.1 refused" || fail "TLS 1.1 accepted"
+expect "no client certificate refused" test "$(tls_status)" != 0
+expect "client certificate from another CA refused" \
+       test "$(tls_status --cert "$pki/other-client.pem" --key "$pki/other-client.key")" != 0
+expect "certificate without clientAuth refused" \
+       test "$(tls_status --cert "$pki/server.pem" --key "$pki/server.key")" != 0
+expect "TLS 1.1 refused" \
+       test "$(tls_status --cert "$pki/client.pem" --key "$pki/client.key" --tlsv1.1 --tls-max 1.1)" != 0
 check "TLS 1.2 accepted" 0 "$(tls_status --cert "$pki/client.pem" --key "$pki/client.key" --tlsv1.2 --tls-max 1.2)"
 
 # --- admin: outage, faults, tokens, stats -------------------------------------------------
@@ -215,7 +220,7 @@ token=$(login)
 check "new token works" 409 "$(status_of "$(post_picking "$token" key-1 "$body")")"
 
 requests=$(stat requests)
-((requests > 30)) && pass "requests counted ($requests)" || fail "requests: $requests"
+expect "requests counted ($requests)" test "$requests" -gt 30
 check "by_path" true "$(curl -sS "$admin/admin/stats" | jq -r '.by_path["/ssl/ifp/picking/order"] > 10')"
 check "rejected counted" true "$(curl -sS "$admin/admin/stats" | jq -r '.rejected > 5')"
 check "unauthorized counted" true "$(curl -sS "$admin/admin/stats" | jq -r '.unauthorized >= 3')"
@@ -226,19 +231,26 @@ check "admin 404 is JSON" error "$(curl -sS -X POST "$admin/admin/nope" | jq -r 
 
 # --- concurrency: many clients, one key: applied once -------------------------------------
 conc=$(picking SSL-C C 2026-11-23T12:00:00Z)
-for _ in $(seq 8); do post_picking "$token" conc-1 "$conc" >"$work/conc.$_" & done
-wait
+clients=()
+for i in $(seq 8); do
+  post_picking "$token" conc-1 "$conc" >"$work/conc.$i" &
+  clients+=($!)
+done
+wait "${clients[@]}"  # not a bare wait: the simulator is a child too
 codes=$(for f in "$work"/conc.*; do tail -n1 "$f"; echo; done | sort | uniq -c | awk '{print $2"x"$1}' | paste -sd' ')
 check "concurrent replays: one 201, seven 409" "201x1 409x7" "$codes"
 
 # --- shutdown, restart: still deduplicates ------------------------------------------------
-check "SIGTERM exits 0" 0 "$(stop_sim)"
-[[ ! -e "$work/ready.json" ]] && pass "ready file removed on exit" || fail "ready file left behind"
+stop_sim TERM
+check "SIGTERM exits 0" 0 "$sim_rc"
+expect "ready file removed on exit" test ! -e "$work/ready.json"
 start_sim
 token=$(login)
 check "restart: replay still 409" 409 "$(status_of "$(post_picking "$token" key-1 "$body")")"
-check "restart: sequence continues" true "$(body_of "$(post_picking "$token" key-new "$(picking SSL-R R 2026-11-23T13:00:00Z)")")" | jq -r '.data.picking_id > 9010')"
-check "SIGINT exits 0" 0 "$(kill -INT "$sim_pid"; rc=0; wait "$sim_pid" || rc=$?; sim_pid=; echo "$rc")"
+out=$(post_picking "$token" key-new "$(picking SSL-R R 2026-11-23T13:00:00Z)")
+check "restart: sequence continues" true "$(body_of "$out" | jq -r '.data.picking_id > 9010')"
+stop_sim INT
+check "SIGINT exits 0" 0 "$sim_rc"
 
 # --- command line -------------------------------------------------------------------------
 rc=0

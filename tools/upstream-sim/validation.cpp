@@ -143,15 +143,16 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text) {
         offset_hour > 23 || offset_minute > 59) {
       return std::nullopt;
     }
-    offset_seconds = (negative ? -1 : 1) * (offset_hour * 3600 + offset_minute * 60);
+    offset_seconds = std::int64_t{negative ? -1 : 1} *
+                     (std::int64_t{offset_hour} * 3600 + std::int64_t{offset_minute} * 60);
     pos += 6;
   } else {
     return std::nullopt;
   }
   if (pos != text.size()) return std::nullopt;
 
-  const std::int64_t seconds =
-      *days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  const std::int64_t seconds = *days * 86400 + std::int64_t{hour} * 3600 +
+                               std::int64_t{minute} * 60 + second - offset_seconds;
   return seconds * 1000 + millis;
 }
 
