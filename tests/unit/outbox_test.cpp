@@ -12,7 +12,13 @@ namespace outpost::outbox {
 namespace {
 
 NewOperation picking(const std::string& lane, const std::string& key = "") {
-    return NewOperation{key, "picking-order", "din", lane, R"({"key_ssl":")" + lane + R"("})"};
+    NewOperation operation;
+    operation.idempotency_key = key;
+    operation.kind = "picking-order";
+    operation.upstream = "din";
+    operation.lane = lane;
+    operation.payload = R"({"key_ssl":")" + lane + R"("})";
+    return operation;
 }
 
 class OutboxTest : public ::testing::Test {

@@ -11,6 +11,7 @@
 #include "hal/sim/sim_network_link.hpp"
 #include "outpost/agent/control_server.hpp"
 #include "outpost/agent/delivery_worker.hpp"
+#include "outpost/agent/pruner.hpp"
 #include "outpost/agent/status_report.hpp"
 #include "outpost/common/log.hpp"
 #include "outpost/connectors/din_connector.hpp"
@@ -90,8 +91,12 @@ std::vector<nlohmann::json> Agent::Parts::handle(const std::vector<nlohmann::jso
             continue;
         }
         const auto& result = (*stored)[j];
-        answers[i] = {{"ok", true}, {"id", result.id}, {"idempotency_key", result.idempotency_key},
-                      {"duplicate", result.duplicate}};
+        if (!result) {
+            answers[i] = failure("not queued: " + result.error().message);
+            continue;
+        }
+        answers[i] = {{"ok", true}, {"id", result->id}, {"idempotency_key", result->idempotency_key},
+                      {"duplicate", result->duplicate}, {"coalesced", result->coalesced}};
     }
     if (stored) {
         log::debug("intake", "queued " + std::to_string(batch.size()) + " operation(s) in one commit");
@@ -108,7 +113,7 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
         auto counts = outbox->counts();
         if (!counts) return failure(counts.error().message);
         StatusInputs inputs{config.device_id, config.board, link->is_up(), *counts,
-                            {{"din", din_worker->status()}}};
+                            {{"din", din_worker->status()}}, outbox->quarantine()};
         nlohmann::json answer = status_report(inputs);
         answer["ok"] = true;
         return answer;
@@ -120,7 +125,24 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
         sim_link->set_up(up->get<bool>());
         return {{"ok", true}, {"link", sim_link->is_up() ? "up" : "down"}};
     }
-    return failure("unknown command '" + command + "' (known: enqueue, status, sim.link)");
+    if (command == "salvage") {
+        const auto path = request.find("path");
+        if (path == request.end() || !path->is_string() || path->get_ref<const std::string&>().empty()) {
+            return failure("salvage needs \"path\": the quarantined outbox file");
+        }
+        auto report = outbox->salvage(path->get<std::string>());
+        if (!report) return failure(report.error().message);
+        log::info("outbox", "salvaged " + std::to_string(report->recovered) + " operation(s) from " +
+                                path->get<std::string>() + " (" + std::to_string(report->already_known) +
+                                " already known, " + std::to_string(report->unreadable) + " unreadable)");
+        din_worker->notify_enqueued();
+        return {{"ok", true},
+                {"recovered", report->recovered},
+                {"already_known", report->already_known},
+                {"delivered_skipped", report->delivered_skipped},
+                {"unreadable", report->unreadable}};
+    }
+    return failure("unknown command '" + command + "' (known: enqueue, status, salvage, sim.link)");
 }
 
 Agent::Agent(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -137,9 +159,15 @@ Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal
 
     outbox::Options outbox_options;
     outbox_options.sync = config.sync_full ? outbox::SyncLevel::Full : outbox::SyncLevel::Normal;
+    outbox_options.limits = {config.max_operations, config.max_bytes};
     auto outbox = outbox::Outbox::open(config.outbox_path, outbox_options);
     if (!outbox) return outbox.error();
     parts->outbox = std::move(*outbox);
+    if (const auto& quarantine = parts->outbox->quarantine()) {
+        log::error("outbox", "the outbox was damaged and has been moved aside to " + quarantine->moved_to + " (" +
+                                 quarantine->reason + "); started with an empty outbox. Recover its operations "
+                                 "with: outpostctl salvage " + quarantine->moved_to);
+    }
     if (parts->outbox->recovered_at_open() > 0) {
         log::warning("outbox", std::to_string(parts->outbox->recovered_at_open()) +
                                    " operation(s) were in flight when the agent stopped; they will be sent "
@@ -163,6 +191,8 @@ Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal
     parts->din_worker = std::make_unique<DeliveryWorker>(
         "din", *parts->outbox, [din](const outbox::Operation& operation) { return din->deliver(operation); },
         BackoffSettings{config.delivery.backoff_base, config.delivery.backoff_cap}, link.is_up());
+    parts->din_worker->set_after_delivery(
+        [pruner = std::make_shared<Pruner>(*parts->outbox, config.retention)] { pruner->maybe_prune(); });
     DeliveryWorker* worker = parts->din_worker.get();
     link.set_observer([worker](bool up) {
         log::info("link", up ? "link up: delivery resumes" : "link down: delivery paused");

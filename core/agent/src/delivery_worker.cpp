@@ -127,6 +127,7 @@ void DeliveryWorker::run() {
             const outbox::Operation& operation = **claimed;
             const auto result = deliver_(operation);
             settle(operation, result);
+            if (after_delivery_) after_delivery_();
             lock.lock();
             work_signalled_ = true;  // there may be more: look again right away
             continue;

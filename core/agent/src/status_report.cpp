@@ -22,6 +22,15 @@ nlohmann::json status_report(const StatusInputs& inputs) {
         inputs.counts.oldest_pending_created_at
             ? nlohmann::json((now - *inputs.counts.oldest_pending_created_at) / 1000)
             : nlohmann::json(nullptr);
+    outbox["undelivered_bytes"] = inputs.counts.undelivered_bytes;
+    outbox["max_operations"] = inputs.counts.limits.max_operations;
+    outbox["max_bytes"] = inputs.counts.limits.max_bytes;
+    // Back-pressure is on: producers are being refused until deliveries make room.
+    outbox["full"] = inputs.counts.limit_reached;
+    outbox["quarantine"] = inputs.quarantine
+                               ? nlohmann::json{{"moved_to", inputs.quarantine->moved_to},
+                                                {"reason", inputs.quarantine->reason}}
+                               : nlohmann::json(nullptr);
     nlohmann::json upstreams = nlohmann::json::object();
     for (const auto& [name, status] : inputs.upstreams) {
         upstreams[name] = {{"auth", status.auth},

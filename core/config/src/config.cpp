@@ -65,6 +65,18 @@ Expected<std::string> get_string(const toml::table& table, std::string_view tabl
     return text->get();
 }
 
+Expected<std::int64_t> get_positive(const toml::table& table, std::string_view table_name, std::string_view key,
+                                    std::int64_t fallback, const std::string& source) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return fallback;
+    const auto* number = node->as_integer();
+    if (number == nullptr || number->get() <= 0) {
+        return config_error(source, "'" + std::string(table_name) + "." + std::string(key) +
+                                        "' must be a positive integer");
+    }
+    return number->get();
+}
+
 Expected<std::chrono::milliseconds> get_millis(const toml::table& table, std::string_view table_name,
                                                std::string_view key, std::chrono::milliseconds fallback,
                                                const std::string& source) {
@@ -132,7 +144,20 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     }
 
     const toml::table& storage = get_table(root, "storage") ? *get_table(root, "storage") : empty;
-    if (auto ok = reject_unknown_keys(storage, "storage", {"outbox_path", "sync"}, source); !ok) return ok.error();
+    if (auto ok = reject_unknown_keys(storage, "storage",
+                                      {"outbox_path", "sync", "max_operations", "max_bytes", "retention_hours"}, source);
+        !ok) {
+        return ok.error();
+    }
+    for (auto [key, target] : {std::pair{"max_operations", &config.max_operations},
+                               std::pair{"max_bytes", &config.max_bytes}}) {
+        auto value = get_positive(storage, "storage", key, *target, source);
+        if (!value) return value.error();
+        *target = *value;
+    }
+    auto retention = get_positive(storage, "storage", "retention_hours", config.retention.count(), source);
+    if (!retention) return retention.error();
+    config.retention = std::chrono::hours(*retention);
     auto outbox_path = get_string(storage, "storage", "outbox_path", true, source);
     if (!outbox_path) return outbox_path.error();
     config.outbox_path = resolve_path(*outbox_path, source);

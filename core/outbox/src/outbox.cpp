@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "outpost/common/random_id.hpp"
+#include "quarantine.hpp"
 #include "schema.hpp"
 #include "sqlite_statement.hpp"
 
@@ -14,6 +15,12 @@ namespace outpost::outbox {
 using detail::exec;
 using detail::sqlite_error;
 using detail::Statement;
+
+bool is_storage_failure(const Error& error) {
+    const int primary = error.code & 0xFF;
+    return error.code > 0 && (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
+                              primary == SQLITE_CANTOPEN);
+}
 
 const char* to_string(State state) {
     switch (state) {
@@ -72,6 +79,20 @@ Expected<void> update_one(sqlite3* db, Statement& statement, OperationId id, std
 
 Expected<void> configure_connection(sqlite3* db, const Options& options) {
     sqlite3_busy_timeout(db, options.busy_timeout_ms);
+    // Incremental auto-vacuum lets pruning hand pages back to the file system a few at a time.
+    // It can only be chosen before the first table exists, so only a new file gets it.
+    std::int64_t page_count = 0;
+    {
+        auto pages = Statement::prepare(db, "PRAGMA page_count");
+        if (!pages) return pages.error();
+        if (auto row = pages->step("reading the outbox size"); !row) return row.error();
+        page_count = pages->column_int(0);
+    }  // finalized here: an unfinished statement holds a read transaction, which blocks WAL
+    if (page_count == 0) {
+        if (auto vacuum = exec(db, "PRAGMA auto_vacuum = INCREMENTAL", "enabling incremental vacuum"); !vacuum) {
+            return vacuum;
+        }
+    }
     // WAL: readers never block the writer, and a commit is one append plus one fsync.
     auto journal = Statement::prepare(db, "PRAGMA journal_mode = WAL");
     if (!journal) return journal.error();
@@ -92,24 +113,42 @@ Expected<void> configure_connection(sqlite3* db, const Options& options) {
 
 }  // namespace
 
-Outbox::Outbox(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+Outbox::Outbox(sqlite3* db, std::string path, Options options)
+    : db_(db), path_(std::move(path)), options_(std::move(options)) {}
 
 Outbox::~Outbox() { sqlite3_close_v2(db_); }
 
 Expected<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, Options options) {
+    auto opened = open_checked(path, options);
+    if (opened || !detail::is_corruption(opened.error())) return opened;
+
+    // The file is damaged. Keep it for salvage and for the post-mortem, start afresh: a
+    // device that cannot queue work stops a warehouse; one that starts empty does not.
+    auto moved = detail::quarantine_file(path);
+    if (!moved) return moved.error();
+    auto fresh = open_checked(path, options);
+    if (!fresh) return fresh.error().with_context("starting a fresh outbox after quarantine");
+    (*fresh)->quarantine_ = Quarantine{*moved, opened.error().message};
+    return fresh;
+}
+
+Expected<std::unique_ptr<Outbox>> Outbox::open_checked(const std::string& path, const Options& options) {
     if (const int rc = sqlite3_initialize(); rc != SQLITE_OK) {
         return make_error("outbox", std::string("initialising SQLite: ") + sqlite3_errstr(rc), rc);
     }
     sqlite3* db = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    const int rc = sqlite3_open_v2(path.c_str(), &db, flags, options.vfs.empty() ? nullptr : options.vfs.c_str());
     if (rc != SQLITE_OK) {
         Error error = sqlite_error(db, rc, "opening the outbox " + path);
         sqlite3_close_v2(db);
         return error;
     }
-    std::unique_ptr<Outbox> outbox{new Outbox(db, path)};
+    std::unique_ptr<Outbox> outbox{new Outbox(db, path, options)};
     sqlite3_extended_result_codes(db, 1);
+    if (options.check_integrity) {
+        if (auto intact = detail::quick_check(db); !intact) return intact.error().with_context(path);
+    }
     if (auto configured = configure_connection(db, options); !configured) {
         return configured.error().with_context(path);
     }
@@ -122,7 +161,18 @@ Expected<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, Options 
     if (!recover) return recover.error();
     if (auto done = recover->step("recovering operations left in flight"); !done) return done.error();
     outbox->recovered_at_open_ = sqlite3_changes(db);
+    if (auto totals = outbox->load_totals_locked(); !totals) return totals.error();
     return outbox;
+}
+
+Expected<void> Outbox::load_totals_locked() {
+    auto totals = Statement::prepare(
+        db_, "SELECT count(*), coalesce(sum(length(payload)), 0) FROM operations WHERE state != 'delivered'");
+    if (!totals) return totals.error();
+    if (auto row = totals->step("counting undelivered operations"); !row) return row.error();
+    undelivered_count_ = totals->column_int(0);
+    undelivered_bytes_ = totals->column_int(1);
+    return {};
 }
 
 Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, UnixMillis now) {
@@ -130,21 +180,43 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
     result.idempotency_key =
         operation.idempotency_key.empty() ? random_uuid() : operation.idempotency_key;
 
-    auto existing = Statement::prepare(db_, "SELECT id FROM operations WHERE idempotency_key = ?1");
+    // A key seen before, as an operation or as one coalesced into another: the same answer again.
+    auto existing = Statement::prepare(
+        db_, "SELECT id, 0 FROM operations WHERE idempotency_key = ?1 "
+             "UNION ALL SELECT operation_id, 1 FROM coalesce_audit WHERE absorbed_key = ?1 LIMIT 1");
     if (!existing) return existing.error();
     existing->bind(1, result.idempotency_key);
     auto found = existing->step("looking up the idempotency key");
     if (!found) return found.error();
     if (*found) {
         result.id = existing->column_int(0);
+        result.coalesced = existing->column_int(1) != 0;
         result.duplicate = true;
         return result;
+    }
+
+    if (!operation.coalesce_key.empty() && operation.merge) {
+        auto merged = coalesce_locked(operation, result.idempotency_key, now);
+        if (!merged) return merged.error();
+        if (merged->has_value()) return std::move(**merged);
+    }
+
+    const auto bytes = static_cast<std::int64_t>(operation.payload.size());
+    if (undelivered_count_ + 1 > options_.limits.max_operations ||
+        undelivered_bytes_ + bytes > options_.limits.max_bytes) {
+        return make_error("outbox",
+                          "the outbox is full (" + std::to_string(undelivered_count_) + " undelivered operations, " +
+                              std::to_string(undelivered_bytes_) + " bytes; limits " +
+                              std::to_string(options_.limits.max_operations) + " operations, " +
+                              std::to_string(options_.limits.max_bytes) +
+                              " bytes): not queued; retry once deliveries have made room",
+                          kErrorLimitReached);
     }
 
     auto insert = Statement::prepare(
         db_,
         "INSERT INTO operations (idempotency_key, kind, upstream, lane, payload, created_at, "
-        "next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)");
+        "next_attempt_at, coalesce_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)");
     if (!insert) return insert.error();
     insert->bind(1, result.idempotency_key);
     insert->bind(2, operation.kind);
@@ -152,30 +224,84 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
     insert->bind(4, operation.lane);
     insert->bind(5, operation.payload);
     insert->bind(6, now);
+    if (operation.coalesce_key.empty()) {
+        insert->bind_null(7);
+    } else {
+        insert->bind(7, operation.coalesce_key);
+    }
     if (auto done = insert->step("storing the operation"); !done) return done.error();
     result.id = sqlite3_last_insert_rowid(db_);
+    undelivered_count_ += 1;
+    undelivered_bytes_ += bytes;
     return result;
 }
 
-Expected<std::vector<EnqueueResult>> Outbox::enqueue(std::span<const NewOperation> operations) {
+Expected<std::optional<EnqueueResult>> Outbox::coalesce_locked(const NewOperation& operation,
+                                                                const std::string& key, UnixMillis now) {
+    // The candidate must be pending (not being sent) and the newest operation of its lane:
+    // merging into anything older would move this change ahead of later ones.
+    auto candidate = Statement::prepare(
+        db_, "SELECT o.id, o.payload FROM operations AS o WHERE o.upstream = ?1 AND o.kind = ?2 "
+             "AND o.coalesce_key = ?3 AND o.state = 'pending' AND NOT EXISTS (SELECT 1 FROM "
+             "operations AS newer WHERE newer.lane = o.lane AND newer.id > o.id AND newer.state != 'delivered') "
+             "ORDER BY o.id DESC LIMIT 1");
+    if (!candidate) return candidate.error();
+    candidate->bind(1, operation.upstream);
+    candidate->bind(2, operation.kind);
+    candidate->bind(3, operation.coalesce_key);
+    auto row = candidate->step("looking for an operation to coalesce with");
+    if (!row) return row.error();
+    if (!*row) return std::optional<EnqueueResult>{};
+    const OperationId target = candidate->column_int(0);
+    const std::string before = candidate->column_text(1);
+    auto merged = operation.merge(before, operation.payload);
+    if (!merged) return std::optional<EnqueueResult>{};  // not mergeable: queue it on its own
+
+    auto update = Statement::prepare(db_, "UPDATE operations SET payload = ?2 WHERE id = ?1");
+    if (!update) return update.error();
+    update->bind(1, target);
+    update->bind(2, *merged);
+    if (auto done = update->step("coalescing the operation"); !done) return done.error();
+    auto audit = Statement::prepare(
+        db_, "INSERT INTO coalesce_audit (at, operation_id, absorbed_key, before_payload, absorbed_payload, "
+             "after_payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!audit) return audit.error();
+    audit->bind(1, now);
+    audit->bind(2, target);
+    audit->bind(3, key);
+    audit->bind(4, before);
+    audit->bind(5, operation.payload);
+    audit->bind(6, *merged);
+    if (auto done = audit->step("recording the coalescing"); !done) return done.error();
+    undelivered_bytes_ += static_cast<std::int64_t>(merged->size()) - static_cast<std::int64_t>(before.size());
+    return std::optional<EnqueueResult>{EnqueueResult{target, key, false, true}};
+}
+
+Expected<std::vector<Expected<EnqueueResult>>> Outbox::enqueue(std::span<const NewOperation> operations) {
     std::lock_guard lock(mutex_);
     const UnixMillis now = wall_clock_now_ms();
+    const auto count_before = undelivered_count_;
+    const auto bytes_before = undelivered_bytes_;
     if (auto begun = exec(db_, "BEGIN IMMEDIATE", "starting the enqueue transaction"); !begun) {
         return begun.error();
     }
-    std::vector<EnqueueResult> results;
+    std::vector<Expected<EnqueueResult>> results;
     results.reserve(operations.size());
     for (const NewOperation& operation : operations) {
         auto inserted = insert_locked(operation, now);
-        if (!inserted) {
+        if (!inserted && inserted.error().code != kErrorLimitReached) {
             (void)exec(db_, "ROLLBACK", "rolling back the enqueue");
+            undelivered_count_ = count_before;
+            undelivered_bytes_ = bytes_before;
             return inserted.error();
         }
-        results.push_back(std::move(*inserted));
+        results.push_back(std::move(inserted));
     }
     // The producers are acknowledged only after this returns: COMMIT is the durability point.
     if (auto committed = exec(db_, "COMMIT", "committing the enqueue"); !committed) {
         (void)exec(db_, "ROLLBACK", "rolling back the enqueue");
+        undelivered_count_ = count_before;
+        undelivered_bytes_ = bytes_before;
         return committed.error();
     }
     return results;
@@ -223,7 +349,14 @@ Expected<void> Outbox::mark_delivered(OperationId id, UnixMillis now) {
     if (!update) return update.error();
     update->bind(1, id);
     update->bind(2, now);
-    return update_one(db_, *update, id, "marking an operation delivered");
+    if (auto updated = update_one(db_, *update, id, "marking an operation delivered"); !updated) return updated;
+    auto size = Statement::prepare(db_, "SELECT length(payload) FROM operations WHERE id = ?1");
+    if (!size) return size.error();
+    size->bind(1, id);
+    if (auto row = size->step("reading the operation size"); !row) return row.error();
+    undelivered_count_ -= 1;
+    undelivered_bytes_ -= size->column_int(0);
+    return {};
 }
 
 Expected<void> Outbox::reschedule(OperationId id, UnixMillis next_attempt_at, const std::string& error) {
@@ -286,6 +419,10 @@ Expected<Counts> Outbox::counts() {
             case State::Dead: counts.dead = n; break;
         }
     }
+    counts.undelivered_bytes = undelivered_bytes_;
+    counts.limits = options_.limits;
+    counts.limit_reached = undelivered_count_ >= options_.limits.max_operations ||
+                           undelivered_bytes_ >= options_.limits.max_bytes;
     return counts;
 }
 

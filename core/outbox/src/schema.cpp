@@ -33,6 +33,25 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
     -- FIFO per lane: is anything older in this lane still undelivered?
     CREATE INDEX operations_lane ON operations (lane, id) WHERE state IN ('pending', 'in_flight');
     )sql",
+    // 1 -> 2: coalescing with its audit trail; pruning of delivered operations.
+    R"sql(
+    ALTER TABLE operations ADD COLUMN coalesce_key TEXT;
+    CREATE INDEX operations_coalesce ON operations (upstream, kind, coalesce_key)
+        WHERE state = 'pending' AND coalesce_key IS NOT NULL;
+    CREATE INDEX operations_delivered ON operations (delivered_at) WHERE state = 'delivered';
+    -- One row per merge: which operation absorbed which producer's operation, and the payloads
+    -- before and after, so an operator can see exactly what was sent instead of what.
+    CREATE TABLE coalesce_audit (
+        id               INTEGER PRIMARY KEY,
+        at               INTEGER NOT NULL,         -- Unix ms
+        operation_id     INTEGER NOT NULL,         -- the operation that absorbed
+        absorbed_key     TEXT    NOT NULL UNIQUE,  -- the absorbed operation's idempotency key
+        before_payload   TEXT    NOT NULL,
+        absorbed_payload TEXT    NOT NULL,
+        after_payload    TEXT    NOT NULL
+    ) STRICT;
+    CREATE INDEX coalesce_audit_operation ON coalesce_audit (operation_id);
+    )sql",
 };
 
 Expected<int> read_user_version(sqlite3* db) {

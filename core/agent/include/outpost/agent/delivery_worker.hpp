@@ -52,6 +52,9 @@ public:
     void stop();
     void notify_enqueued();
     void set_link_up(bool up);
+    // Called on the worker thread after each settled delivery (maintenance that should only run
+    // while the agent is busy anyway, e.g. pruning). Set before start().
+    void set_after_delivery(std::function<void()> hook) { after_delivery_ = std::move(hook); }
     [[nodiscard]] UpstreamStatus status() const;
 
 private:
@@ -62,6 +65,7 @@ private:
     const std::string upstream_;
     outbox::Outbox& outbox_;
     Deliver deliver_;
+    std::function<void()> after_delivery_;
     BackoffSettings backoff_;
     std::minstd_rand jitter_;
 

@@ -2,6 +2,7 @@
 // Builds the status document that `outpostctl status` prints (and --json shows verbatim).
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@ struct StatusInputs {
     bool link_up = false;
     outbox::Counts counts;
     std::map<std::string, UpstreamStatus> upstreams;
+    std::optional<outbox::Quarantine> quarantine;
 };
 
 nlohmann::json status_report(const StatusInputs& inputs);

@@ -7,6 +7,7 @@
 // given inline or, better, through *_file keys pointing at files readable only by the agent.
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "outpost/common/expected.hpp"
@@ -39,6 +40,9 @@ struct Config {
     bool sim_link_initially_up = false;  // [sim] link_up: the sim board's link at start
     std::string outbox_path;
     bool sync_full = true;  // [storage] sync = "full" | "normal"
+    std::int64_t max_operations = 100'000;  // [storage] undelivered operations before back-pressure
+    std::int64_t max_bytes = 64LL << 20;    // [storage] their payload bytes
+    std::chrono::hours retention{168};      // [storage] retention_hours: delivered operations kept
     std::string control_socket;
     std::string log_level = "info";
     TlsConfig tls;

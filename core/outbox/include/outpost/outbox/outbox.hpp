@@ -2,21 +2,30 @@
 // The outbox: the agent's durable queue of operations bound for upstream systems.
 //
 // Contract:
-// - enqueue() returns only after the transaction holding the operation has committed with the
+// - enqueue() returns only after the transaction holding the operations has committed with the
 //   configured sync level (FULL by default: the commit survives a power cut). Only then may a
-//   producer be told "accepted".
-// - An idempotency key is unique across the outbox. Enqueueing a key that is already stored
-//   returns the stored operation (duplicate = true) instead of a second copy, so a producer that
-//   retries after losing our answer never creates two operations.
+//   producer be told "accepted". A storage failure (full disk, I/O error) fails the whole call and
+//   stores nothing; a limit refusal (back-pressure) fails only the operation it concerns.
+// - An idempotency key is unique across the outbox. Enqueueing a key that is already stored (or
+//   that was coalesced into another operation) returns that operation (duplicate = true) instead
+//   of a second copy, so a producer that retries after losing our answer never creates two.
+// - Nothing acknowledged is evicted: when the undelivered operations (pending, in flight, dead)
+//   reach Limits, new operations are refused with kErrorLimitReached until deliveries make room.
 // - claim_next() hands out the oldest due operation whose lane has nothing older still
 //   undelivered (FIFO per lane) and marks it in flight. Operations in flight when the process
 //   died are put back to pending when the outbox is opened again: they will be sent again, with
 //   the same idempotency key, which the upstream uses to apply them once.
 // - mark_delivered() / reschedule() / mark_dead() settle a claimed operation.
+// - prune_delivered() deletes delivered operations past their retention in small batches and
+//   returns the freed pages to the file system (incremental vacuum), so no call pauses long.
+// - open() checks the file (quick_check). A corrupt file is moved aside under a new name and a
+//   fresh outbox is started; quarantine() says so. salvage() copies what can still be read from
+//   such a file back into the live outbox, skipping keys it already holds.
 // - The class is thread-safe: one SQLite connection, serialised by a mutex. Calls are short
 //   (no network I/O happens under the lock).
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,11 +40,24 @@ struct sqlite3;
 
 namespace outpost::outbox {
 
+// Error::code of a back-pressure refusal (other codes are SQLite's extended result codes).
+inline constexpr int kErrorLimitReached = -1000;
+// True for the storage failures an operator must act on: a full disk or an I/O error.
+bool is_storage_failure(const Error& error);
+
 enum class SyncLevel { Full, Normal };
+
+struct Limits {
+    std::int64_t max_operations = 100'000;    // undelivered operations (pending, in flight, dead)
+    std::int64_t max_bytes = 64LL << 20;      // their payload bytes
+};
 
 struct Options {
     SyncLevel sync = SyncLevel::Full;
-    int busy_timeout_ms = 5000;  // another process (outpostctl salvage, a test) may hold the lock
+    Limits limits;
+    int busy_timeout_ms = 5000;  // another process (a salvage, a test) may hold the lock
+    std::string vfs;             // SQLite VFS name; empty: the default. Tests inject faults here.
+    bool check_integrity = true; // quick_check at open (quarantine a corrupt file)
 };
 
 enum class State { Pending, InFlight, Delivered, Dead };
@@ -43,12 +65,20 @@ const char* to_string(State state);
 
 using OperationId = std::int64_t;
 
+// Merges a newer payload into an older, still unsent one (coalescing); returns the payload that
+// replaces the older one. An error means "these cannot be merged": the newer one is queued as is.
+using Merge = std::function<Expected<std::string>(const std::string& older, const std::string& newer)>;
+
 struct NewOperation {
     std::string idempotency_key;  // empty: the outbox generates one
     std::string kind;             // e.g. "picking-order"
     std::string upstream;         // e.g. "din"
     std::string lane;             // ordering key: FIFO within a lane (e.g. an order's key_ssl)
     std::string payload;          // the request body, JSON
+    // Coalescing (optional): a pending operation of the same upstream, kind and coalesce_key
+    // that is the newest in its lane absorbs this one through `merge`; audited.
+    std::string coalesce_key;
+    Merge merge;
 };
 
 struct Operation {
@@ -69,6 +99,7 @@ struct EnqueueResult {
     OperationId id = 0;
     std::string idempotency_key;
     bool duplicate = false;  // the key was already stored; nothing new was written
+    bool coalesced = false;  // merged into the pending operation `id`
 };
 
 struct Counts {
@@ -76,7 +107,22 @@ struct Counts {
     std::int64_t in_flight = 0;
     std::int64_t delivered = 0;
     std::int64_t dead = 0;
+    std::int64_t undelivered_bytes = 0;
     std::optional<UnixMillis> oldest_pending_created_at;
+    Limits limits;
+    bool limit_reached = false;
+};
+
+struct Quarantine {
+    std::string moved_to;  // where the corrupt file now is
+    std::string reason;    // what quick_check or SQLite said
+};
+
+struct SalvageReport {
+    std::int64_t recovered = 0;      // queued again in the live outbox
+    std::int64_t already_known = 0;  // keys the live outbox holds already
+    std::int64_t delivered_skipped = 0;
+    std::int64_t unreadable = 0;     // rows (or ranges) that could not be read
 };
 
 class Outbox {
@@ -88,8 +134,9 @@ public:
     Outbox(const Outbox&) = delete;
     Outbox& operator=(const Outbox&) = delete;
 
-    // All operations in one transaction (group commit): all are stored or none is.
-    Expected<std::vector<EnqueueResult>> enqueue(std::span<const NewOperation> operations);
+    // All operations in one transaction (group commit). The outer error: nothing was stored.
+    // Inner errors: that operation was refused (limits), the others were stored.
+    Expected<std::vector<Expected<EnqueueResult>>> enqueue(std::span<const NewOperation> operations);
     Expected<EnqueueResult> enqueue(const NewOperation& operation);
 
     // The next operation of `upstream` due at `now`, marked in flight; nullopt when none is due.
@@ -106,18 +153,36 @@ public:
     Expected<Counts> counts();
     Expected<std::optional<Operation>> find(OperationId id);
 
+    // Deletes up to `max_rows` operations delivered before `delivered_before`, then returns up
+    // to `max_pages` free pages to the file system. Returns how many operations were deleted.
+    Expected<std::int64_t> prune_delivered(UnixMillis delivered_before, int max_rows = 500, int max_pages = 256);
+
+    // Copies the undelivered operations still readable in `path` (a quarantined outbox) into
+    // this one, keeping their idempotency keys; keys already here are skipped.
+    Expected<SalvageReport> salvage(const std::string& path);
+
     // How many in-flight operations were returned to pending when this outbox was opened.
     [[nodiscard]] std::int64_t recovered_at_open() const { return recovered_at_open_; }
+    [[nodiscard]] const std::optional<Quarantine>& quarantine() const { return quarantine_; }
     [[nodiscard]] const std::string& path() const { return path_; }
 
 private:
-    Outbox(sqlite3* db, std::string path);
+    Outbox(sqlite3* db, std::string path, Options options);
+    static Expected<std::unique_ptr<Outbox>> open_checked(const std::string& path, const Options& options);
     Expected<EnqueueResult> insert_locked(const NewOperation& operation, UnixMillis now);
+    Expected<std::optional<EnqueueResult>> coalesce_locked(const NewOperation& operation,
+                                                           const std::string& key, UnixMillis now);
+    Expected<void> load_totals_locked();
 
     std::mutex mutex_;
     sqlite3* db_;
     std::string path_;
+    Options options_;
     std::int64_t recovered_at_open_ = 0;
+    std::optional<Quarantine> quarantine_;
+    // Undelivered totals, kept in memory so a limit check costs no query (loaded at open).
+    std::int64_t undelivered_count_ = 0;
+    std::int64_t undelivered_bytes_ = 0;
 };
 
 }  // namespace outpost::outbox
