@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <string>
@@ -62,6 +63,10 @@ int main(int argc, char** argv) {
     bool as_json = false;
     status->add_flag("--json", as_json, "print the status document as JSON");
 
+    auto* salvage = app.add_subcommand("salvage", "recover the operations of a quarantined (damaged) outbox file");
+    std::string salvage_path;
+    salvage->add_option("file", salvage_path, "the quarantined file named in the status and the log")->required();
+
     auto* sim = app.add_subcommand("sim", "control the sim board (tests, demo)");
     sim->require_subcommand(1);
     auto* sim_link = sim->add_subcommand("link", "take the simulated network link up or down");
@@ -93,6 +98,16 @@ int main(int argc, char** argv) {
         if (const int code = call(socket, {{"cmd", "status"}}, answer); code != 0) return code;
         answer.erase("ok");
         std::fputs(as_json ? (answer.dump(2) + "\n").c_str() : outpost::ctl::status_text(answer).c_str(), stdout);
+        return 0;
+    }
+    if (salvage->parsed()) {
+        // outpostd opens the file itself: give it a path it can resolve.
+        std::error_code ignored;
+        const auto absolute = std::filesystem::absolute(salvage_path, ignored).string();
+        if (const int code = call(socket, {{"cmd", "salvage"}, {"path", absolute}}, answer); code != 0) return code;
+        std::printf("recovered %lld, already queued %lld, delivered before (skipped) %lld, unreadable %lld\n",
+                    answer.value("recovered", 0LL), answer.value("already_known", 0LL),
+                    answer.value("delivered_skipped", 0LL), answer.value("unreadable", 0LL));
         return 0;
     }
     if (sim_link->parsed()) {

@@ -23,6 +23,13 @@ std::string status_text(const nlohmann::json& status) {
            text_of(outbox.value("dead", nlohmann::json())) + ", oldest pending " +
            text_of(outbox.value("oldest_pending_age_s", nlohmann::json())) + " s\n";
     const auto upstreams = status.value("upstreams", nlohmann::json::object());
+    if (outbox.value("full", false)) {
+        out += "WARNING   the outbox is full: new operations are refused until deliveries make room\n";
+    }
+    if (const auto quarantine = outbox.value("quarantine", nlohmann::json()); quarantine.is_object()) {
+        out += "WARNING   the outbox was damaged and moved aside to " + text_of(quarantine.value("moved_to", nlohmann::json())) +
+               "; recover it with: outpostctl salvage FILE\n";
+    }
     for (const auto& [name, upstream] : upstreams.items()) {
         out += "upstream  " + name + ": auth " + text_of(upstream.value("auth", nlohmann::json())) +
                ", last success " + text_of(upstream.value("last_success_at", nlohmann::json())) +

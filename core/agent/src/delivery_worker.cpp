@@ -62,7 +62,7 @@ std::chrono::milliseconds DeliveryWorker::backoff_delay(int attempts, const conn
     return delay;
 }
 
-void DeliveryWorker::settle(const outbox::Operation& operation, const connectors::DeliveryResult& result) {
+bool DeliveryWorker::settle(const outbox::Operation& operation, const connectors::DeliveryResult& result) {
     const UnixMillis now = wall_clock_now_ms();
     Expected<void> settled;
     std::string error;
@@ -93,7 +93,11 @@ void DeliveryWorker::settle(const outbox::Operation& operation, const connectors
             break;
         }
     }
-    if (!settled) log::error(upstream_, settled.error().describe());
+    if (!settled) {
+        log::error(upstream_, "recording the outcome of operation " + std::to_string(operation.id) +
+                                  " failed (will retry): " + settled.error().describe());
+        return false;
+    }
 
     std::lock_guard lock(mutex_);
     status_.last_attempt_at = now;
@@ -105,6 +109,7 @@ void DeliveryWorker::settle(const outbox::Operation& operation, const connectors
         status_.last_error = error;
         if (result.outcome == connectors::Outcome::AuthFailed) status_.auth = "failed";
     }
+    return true;
 }
 
 void DeliveryWorker::run() {
@@ -118,15 +123,27 @@ void DeliveryWorker::run() {
         lock.unlock();
 
         const UnixMillis now = wall_clock_now_ms();
-        auto claimed = outbox_.claim_next(upstream_, now);
         std::optional<UnixMillis> wake_at;
+        if (unsettled_) {
+            if (settle(unsettled_->first, unsettled_->second)) {
+                unsettled_.reset();
+                lock.lock();
+                work_signalled_ = true;
+                continue;
+            }
+            lock.lock();
+            wake_.wait_for(lock, backoff_.base, [this] { return stopping_; });
+            work_signalled_ = true;
+            continue;
+        }
+        auto claimed = outbox_.claim_next(upstream_, now);
         if (!claimed) {
             log::error(upstream_, claimed.error().describe());
             wake_at = now + backoff_.base.count();
         } else if (claimed->has_value()) {
             const outbox::Operation& operation = **claimed;
             const auto result = deliver_(operation);
-            settle(operation, result);
+            if (!settle(operation, result)) unsettled_.emplace(operation, result);
             if (after_delivery_) after_delivery_();
             lock.lock();
             work_signalled_ = true;  // there may be more: look again right away

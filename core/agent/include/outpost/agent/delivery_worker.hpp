@@ -18,6 +18,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "outpost/common/clock.hpp"
 #include "outpost/connectors/delivery.hpp"
@@ -59,13 +60,17 @@ public:
 
 private:
     void run();
-    void settle(const outbox::Operation& operation, const connectors::DeliveryResult& result);
+    // Records the outcome; false when the outbox could not be written (full disk, I/O error).
+    bool settle(const outbox::Operation& operation, const connectors::DeliveryResult& result);
     std::chrono::milliseconds backoff_delay(int attempts, const connectors::DeliveryResult& result);
 
     const std::string upstream_;
     outbox::Outbox& outbox_;
     Deliver deliver_;
     std::function<void()> after_delivery_;
+    // An outcome the outbox could not record yet: retried before anything new is claimed, so a
+    // full disk costs at most a re-send with the same key, never a lost or stuck operation.
+    std::optional<std::pair<outbox::Operation, connectors::DeliveryResult>> unsettled_;
     BackoffSettings backoff_;
     std::minstd_rand jitter_;
 
