@@ -23,6 +23,8 @@ nlohmann::json status_report(const StatusInputs& inputs) {
             ? nlohmann::json((now - *inputs.counts.oldest_pending_created_at) / 1000)
             : nlohmann::json(nullptr);
     outbox["undelivered_bytes"] = inputs.counts.undelivered_bytes;
+    outbox["enqueue_commits"] = inputs.counts.enqueue_commits;
+    outbox["enqueued_operations"] = inputs.counts.enqueued_operations;
     outbox["max_operations"] = inputs.counts.limits.max_operations;
     outbox["max_bytes"] = inputs.counts.limits.max_bytes;
     // Back-pressure is on: producers are being refused until deliveries make room.

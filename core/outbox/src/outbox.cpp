@@ -304,6 +304,10 @@ Expected<std::vector<Expected<EnqueueResult>>> Outbox::enqueue(std::span<const N
         undelivered_bytes_ = bytes_before;
         return committed.error();
     }
+    ++enqueue_commits_;
+    for (const auto& result : results) {
+        if (result && !result->duplicate) ++enqueued_operations_;
+    }
     return results;
 }
 
@@ -420,6 +424,8 @@ Expected<Counts> Outbox::counts() {
         }
     }
     counts.undelivered_bytes = undelivered_bytes_;
+    counts.enqueue_commits = enqueue_commits_;
+    counts.enqueued_operations = enqueued_operations_;
     counts.limits = options_.limits;
     counts.limit_reached = undelivered_count_ >= options_.limits.max_operations ||
                            undelivered_bytes_ >= options_.limits.max_bytes;

@@ -111,6 +111,10 @@ struct Counts {
     std::optional<UnixMillis> oldest_pending_created_at;
     Limits limits;
     bool limit_reached = false;
+    // Since open: enqueue transactions committed, and operations they stored. Their ratio shows
+    // how well group commit batches concurrent producers.
+    std::int64_t enqueue_commits = 0;
+    std::int64_t enqueued_operations = 0;
 };
 
 struct Quarantine {
@@ -183,6 +187,8 @@ private:
     // Undelivered totals, kept in memory so a limit check costs no query (loaded at open).
     std::int64_t undelivered_count_ = 0;
     std::int64_t undelivered_bytes_ = 0;
+    std::int64_t enqueue_commits_ = 0;
+    std::int64_t enqueued_operations_ = 0;
 };
 
 }  // namespace outpost::outbox
