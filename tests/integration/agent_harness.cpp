@@ -23,7 +23,8 @@ AgentHarness::AgentHarness(Simulator& sim, bool link_up, const TempDir* state_di
                           << "[tls]\nca_file = \"" << pki_file("ca.pem") << "\"\n"
                           << "cert_file = \"" << pki_file("client.pem") << "\"\n"
                           << "key_file = \"" << pki_file("client.key") << "\"\n"
-                          << "[delivery]\nbackoff_base_ms = 50\nbackoff_cap_ms = 1000\n"
+                          << "[delivery]\nbackoff_base_ms = 50\nbackoff_cap_ms = 1000\nfirst_flush_jitter_ms = 0\n"
+                          << "breaker_threshold = 5\nbreaker_probe_interval_ms = 1000\n"
                           << "[upstream.din]\nbase_url = \"" << sim.base_url() << "\"\n"
                           << "username = \"" << sim.options().din_user << "\"\n"
                           << "password = \"" << sim.options().din_password << "\"\n";

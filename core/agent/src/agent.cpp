@@ -28,7 +28,6 @@ struct Agent::Parts {
     int wake_fd = -1;
     std::atomic<bool> stopping{false};
     std::unique_ptr<outbox::Outbox> outbox;
-    std::unique_ptr<transport::HttpClient> din_http;
     std::unique_ptr<connectors::DinConnector> din;
     std::unique_ptr<DeliveryWorker> din_worker;
     std::unique_ptr<ControlServer> control;
@@ -174,23 +173,24 @@ Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal
                                    "again with their idempotency keys");
     }
 
-    auto http = transport::HttpClient::create(
-        {config.tls.ca_file, config.tls.cert_file, config.tls.key_file},
-        {config.din.connect_timeout, config.din.request_timeout});
-    if (!http) return http.error();
-    parts->din_http = std::move(*http);
     parts->din = std::make_unique<connectors::DinConnector>(
-        *parts->din_http,
         connectors::DinSettings{config.din.base_url, config.din.username, config.din.password, config.device_id});
 
     auto control = ControlServer::listen(config.control_socket, parts->wake_fd);
     if (!control) return control.error();
     parts->control = std::move(*control);
 
-    connectors::DinConnector* din = parts->din.get();
+    const transport::TlsSettings tls{config.tls.ca_file, config.tls.cert_file, config.tls.key_file};
+    const transport::Timeouts timeouts{config.din.connect_timeout, config.din.request_timeout};
+    DispatchSettings dispatch;
+    dispatch.backoff_base = config.delivery.backoff_base;
+    dispatch.backoff_cap = config.delivery.backoff_cap;
+    dispatch.first_flush_jitter = config.delivery.first_flush_jitter;
+    dispatch.breaker = {config.delivery.breaker_threshold, config.delivery.breaker_probe_interval};
+    dispatch.concurrency = config.din.concurrency;
     parts->din_worker = std::make_unique<DeliveryWorker>(
-        "din", *parts->outbox, [din](const outbox::Operation& operation) { return din->deliver(operation); },
-        BackoffSettings{config.delivery.backoff_base, config.delivery.backoff_cap}, link.is_up());
+        "din", *parts->outbox, *parts->din, [tls, timeouts] { return transport::HttpClient::create(tls, timeouts); },
+        dispatch, link.is_up());
     parts->din_worker->set_after_delivery(
         [pruner = std::make_shared<Pruner>(*parts->outbox, config.retention)] { pruner->maybe_prune(); });
     DeliveryWorker* worker = parts->din_worker.get();
@@ -203,7 +203,7 @@ Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal
 
 Expected<void> Agent::run() {
     Parts& parts = *parts_;
-    parts.din_worker->start();
+    if (auto started = parts.din_worker->start(); !started) return started;
     log::info("agent", "ready: device " + parts.config.device_id + ", board " + parts.config.board + ", link " +
                            (parts.link->is_up() ? "up" : "down") + ", control socket " + parts.config.control_socket);
     while (!parts.stopping.load()) {

@@ -1,24 +1,43 @@
 #include "outpost/agent/delivery_worker.hpp"
 
 #include <algorithm>
-#include <utility>
 
 #include "outpost/common/log.hpp"
 
 namespace outpost::agent {
 
-DeliveryWorker::DeliveryWorker(std::string upstream, outbox::Outbox& outbox, Deliver deliver,
-                               BackoffSettings backoff, bool link_up)
+DeliveryWorker::DeliveryWorker(std::string upstream, outbox::Outbox& outbox, connectors::Connector& connector,
+                               HttpFactory make_http, DispatchSettings settings, bool link_up)
     : upstream_(std::move(upstream)),
       outbox_(outbox),
-      deliver_(std::move(deliver)),
-      backoff_(backoff),
-      jitter_(std::random_device{}()),
-      link_up_(link_up) {}
+      connector_(connector),
+      make_http_(std::move(make_http)),
+      settings_(settings),
+      random_(std::random_device{}()),
+      breaker_(settings.breaker, std::random_device{}()),
+      link_up_(link_up) {
+    status_.circuit = to_string(breaker_.state());
+}
 
 DeliveryWorker::~DeliveryWorker() { stop(); }
 
-void DeliveryWorker::start() { thread_ = std::thread([this] { run(); }); }
+Expected<void> DeliveryWorker::start() {
+    const int threads = std::max(1, settings_.concurrency);
+    for (int i = 0; i < threads; ++i) {
+        auto http = make_http_();
+        if (!http) return http.error();
+        clients_.push_back(std::move(*http));
+    }
+    {
+        // A device that boots with the link up is a device reconnecting: jitter the first flush.
+        std::lock_guard lock(mutex_);
+        const auto jitter = settings_.first_flush_jitter.count();
+        flush_not_before_ = Clock::now() + std::chrono::milliseconds(
+                                               std::uniform_int_distribution<long long>(0, jitter)(random_));
+    }
+    for (auto& client : clients_) threads_.emplace_back([this, http = client.get()] { run(*http); });
+    return {};
+}
 
 void DeliveryWorker::stop() {
     {
@@ -26,13 +45,16 @@ void DeliveryWorker::stop() {
         stopping_ = true;
     }
     wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    for (auto& thread : threads_) {
+        if (thread.joinable()) thread.join();
+    }
+    threads_.clear();
 }
 
 void DeliveryWorker::notify_enqueued() {
     {
         std::lock_guard lock(mutex_);
-        work_signalled_ = true;
+        ++generation_;
     }
     wake_.notify_all();
 }
@@ -40,8 +62,13 @@ void DeliveryWorker::notify_enqueued() {
 void DeliveryWorker::set_link_up(bool up) {
     {
         std::lock_guard lock(mutex_);
+        if (up && !link_up_) {
+            const auto jitter = settings_.first_flush_jitter.count();
+            flush_not_before_ = Clock::now() + std::chrono::milliseconds(
+                                                   std::uniform_int_distribution<long long>(0, jitter)(random_));
+        }
         link_up_ = up;
-        work_signalled_ = true;
+        ++generation_;
     }
     wake_.notify_all();
 }
@@ -55,37 +82,84 @@ std::chrono::milliseconds DeliveryWorker::backoff_delay(int attempts, const conn
     // Full jitter: a random delay in [0, min(cap, base * 2^attempts)], so a fleet that failed
     // together does not retry together.
     const int exponent = std::min(attempts, 20);
-    const auto ceiling = std::min(backoff_.cap, std::chrono::milliseconds(backoff_.base.count() * (1LL << exponent)));
+    const auto ceiling = std::min(settings_.backoff_cap,
+                                  std::chrono::milliseconds(settings_.backoff_base.count() * (1LL << exponent)));
+    std::lock_guard lock(mutex_);
     std::uniform_int_distribution<long long> pick(0, ceiling.count());
-    auto delay = std::chrono::milliseconds(pick(jitter_));
+    auto delay = std::chrono::milliseconds(pick(random_));
     if (result.retry_after) delay = std::max<std::chrono::milliseconds>(delay, *result.retry_after);
     return delay;
+}
+
+void DeliveryWorker::record_outcome_locked(const connectors::DeliveryResult& result, UnixMillis now) {
+    status_.last_attempt_at = now;
+    const auto state_before = breaker_.state();
+    bool recovered = false;
+    switch (result.outcome) {
+        case connectors::Outcome::Delivered:
+        case connectors::Outcome::AlreadyDelivered:
+            recovered = breaker_.record_success();
+            status_.last_success_at = now;
+            status_.auth = "ok";
+            ++status_.delivered_total;
+            break;
+        case connectors::Outcome::Permanent:
+            // The upstream answered, and meant it: it is healthy, the operation is not.
+            recovered = breaker_.record_success();
+            status_.auth = "ok";
+            status_.last_error = result.message;
+            break;
+        case connectors::Outcome::Transient:
+            breaker_.record_transient_failure(Clock::now());
+            status_.last_error = result.message;
+            break;
+        case connectors::Outcome::AuthFailed:
+            breaker_.record_neutral();
+            status_.auth = "failed";
+            status_.last_error = result.message;
+            break;
+    }
+    status_.circuit = to_string(breaker_.state());
+    status_.consecutive_failures = breaker_.consecutive_failures();
+    if (breaker_.state() != state_before) {
+        if (breaker_.state() == CircuitBreaker::State::Open) {
+            log::warning(upstream_, "circuit open after " + std::to_string(breaker_.consecutive_failures()) +
+                                        " consecutive transient failures: " + result.message);
+        }
+        ++generation_;  // threads waiting for the probe's outcome must look again
+        wake_.notify_all();
+    }
+    if (recovered) {
+        log::info(upstream_, "upstream answers again: circuit closed, retries are due now");
+        // Everything that backed off while the upstream was down is due again now; the jitter
+        // already happened in the breaker's probe interval.
+        if (auto due = outbox_.make_due(upstream_, now); !due) log::error(upstream_, due.error().describe());
+        ++generation_;
+        wake_.notify_all();
+    }
 }
 
 bool DeliveryWorker::settle(const outbox::Operation& operation, const connectors::DeliveryResult& result) {
     const UnixMillis now = wall_clock_now_ms();
     Expected<void> settled;
-    std::string error;
     switch (result.outcome) {
         case connectors::Outcome::Delivered:
         case connectors::Outcome::AlreadyDelivered:
             settled = outbox_.mark_delivered(operation.id, now);
             break;
         case connectors::Outcome::Permanent:
-            error = result.message;
             settled = outbox_.mark_dead(operation.id, result.message);
-            log::error(upstream_, "operation " + std::to_string(operation.id) + " (" + operation.kind +
-                                      ", key " + operation.idempotency_key + ") moved to dead letters: " +
-                                      result.message);
+            if (settled) {
+                log::error(upstream_, "operation " + std::to_string(operation.id) + " (" + operation.kind + ", key " +
+                                          operation.idempotency_key + ") moved to dead letters: " + result.message);
+            }
             break;
         case connectors::Outcome::AuthFailed:
             // Wrong credentials will not fix themselves in seconds: wait the full cap so the
             // login endpoint is not hammered.
-            error = result.message;
-            settled = outbox_.reschedule(operation.id, now + backoff_.cap.count(), result.message);
+            settled = outbox_.reschedule(operation.id, now + settings_.backoff_cap.count(), result.message);
             break;
         case connectors::Outcome::Transient: {
-            error = result.message;
             const auto delay = backoff_delay(operation.attempts, result);
             settled = outbox_.reschedule(operation.id, now + delay.count(), result.message);
             log::warning(upstream_, "operation " + std::to_string(operation.id) + " will be retried in " +
@@ -98,66 +172,86 @@ bool DeliveryWorker::settle(const outbox::Operation& operation, const connectors
                                   " failed (will retry): " + settled.error().describe());
         return false;
     }
-
-    std::lock_guard lock(mutex_);
-    status_.last_attempt_at = now;
-    if (result.outcome == connectors::Outcome::Delivered || result.outcome == connectors::Outcome::AlreadyDelivered) {
-        status_.last_success_at = now;
-        status_.auth = "ok";
-        ++status_.delivered_total;
-    } else {
-        status_.last_error = error;
-        if (result.outcome == connectors::Outcome::AuthFailed) status_.auth = "failed";
-    }
     return true;
 }
 
-void DeliveryWorker::run() {
+bool DeliveryWorker::may_send_locked(Clock::time_point now, std::optional<Clock::time_point>& retry_at) {
+    retry_at.reset();
+    if (!link_up_) return false;  // woken by the link observer
+    if (now < flush_not_before_) {
+        retry_at = flush_not_before_;
+        return false;
+    }
+    if (!breaker_.try_acquire(now)) {
+        if (breaker_.state() == CircuitBreaker::State::Open) retry_at = breaker_.next_allowed(now);
+        return false;  // half-open with the probe out: woken when it settles
+    }
+    status_.circuit = to_string(breaker_.state());
+    return true;
+}
+
+void DeliveryWorker::run(transport::HttpClient& http) {
+    std::optional<Unsettled> unsettled;
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-        if (!link_up_ || !work_signalled_) {
-            wake_.wait(lock, [this] { return stopping_ || (link_up_ && work_signalled_); });
+        if (unsettled) {
+            lock.unlock();
+            const bool recorded = settle(unsettled->first, unsettled->second);
+            lock.lock();
+            if (recorded) {
+                record_outcome_locked(unsettled->second, wall_clock_now_ms());
+                unsettled.reset();
+            } else {
+                wake_.wait_for(lock, settings_.backoff_base, [this] { return stopping_; });
+            }
             continue;
         }
-        work_signalled_ = false;
+        std::optional<Clock::time_point> retry_at;
+        if (!may_send_locked(Clock::now(), retry_at)) {
+            const auto seen = generation_;
+            auto woken = [&] { return stopping_ || generation_ != seen; };
+            if (retry_at) {
+                wake_.wait_until(lock, *retry_at, woken);
+            } else {
+                wake_.wait(lock, woken);
+            }
+            continue;
+        }
+        const auto seen = generation_;
         lock.unlock();
 
         const UnixMillis now = wall_clock_now_ms();
-        std::optional<UnixMillis> wake_at;
-        if (unsettled_) {
-            if (settle(unsettled_->first, unsettled_->second)) {
-                unsettled_.reset();
-                lock.lock();
-                work_signalled_ = true;
-                continue;
-            }
+        auto claimed = outbox_.claim_next(upstream_, now);
+        if (claimed && claimed->has_value()) {
+            const outbox::Operation& operation = **claimed;
+            const auto result = connector_.deliver(http, operation);
+            const bool recorded = settle(operation, result);
+            if (recorded && after_delivery_) after_delivery_();
             lock.lock();
-            wake_.wait_for(lock, backoff_.base, [this] { return stopping_; });
-            work_signalled_ = true;
+            if (recorded) {
+                record_outcome_locked(result, now);
+            } else {
+                unsettled.emplace(operation, result);
+            }
             continue;
         }
-        auto claimed = outbox_.claim_next(upstream_, now);
+        // Nothing to send: hand back the breaker's probe, and sleep until the earliest retry or
+        // until something new happens.
+        std::optional<UnixMillis> wake_at;
         if (!claimed) {
             log::error(upstream_, claimed.error().describe());
-            wake_at = now + backoff_.base.count();
-        } else if (claimed->has_value()) {
-            const outbox::Operation& operation = **claimed;
-            const auto result = deliver_(operation);
-            if (!settle(operation, result)) unsettled_.emplace(operation, result);
-            if (after_delivery_) after_delivery_();
-            lock.lock();
-            work_signalled_ = true;  // there may be more: look again right away
-            continue;
+            wake_at = now + settings_.backoff_base.count();
         } else if (auto due = outbox_.next_due(upstream_); due && due->has_value()) {
             wake_at = **due;
         }
-
         lock.lock();
-        if (wake_at && !work_signalled_) {
-            // Nothing due now; sleep until the earliest retry, or until woken by new work.
-            const auto wait_for = std::chrono::milliseconds(std::max<UnixMillis>(*wake_at - wall_clock_now_ms(), 1));
-            wake_.wait_for(lock, wait_for, [this] { return stopping_ || work_signalled_; });
-            work_signalled_ = true;
+        breaker_.record_neutral();
+        auto woken = [&] { return stopping_ || generation_ != seen; };
+        if (wake_at) {
+            const auto wait = std::chrono::milliseconds(std::max<UnixMillis>(*wake_at - wall_clock_now_ms(), 1));
+            wake_.wait_for(lock, wait, woken);
+        } else {
+            wake_.wait(lock, woken);
         }
     }
 }

@@ -185,7 +185,11 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     }
 
     const toml::table& delivery = get_table(root, "delivery") ? *get_table(root, "delivery") : empty;
-    if (auto ok = reject_unknown_keys(delivery, "delivery", {"backoff_base_ms", "backoff_cap_ms"}, source); !ok) {
+    if (auto ok = reject_unknown_keys(delivery, "delivery",
+                                      {"backoff_base_ms", "backoff_cap_ms", "first_flush_jitter_ms", "breaker_threshold",
+                                       "breaker_probe_interval_ms"},
+                                      source);
+        !ok) {
         return ok.error();
     }
     auto base = get_millis(delivery, "delivery", "backoff_base_ms", config.delivery.backoff_base, source);
@@ -193,14 +197,28 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     auto cap = get_millis(delivery, "delivery", "backoff_cap_ms", config.delivery.backoff_cap, source);
     if (!cap) return cap.error();
     if (*cap < *base) return config_error(source, "'delivery.backoff_cap_ms' must not be below backoff_base_ms");
-    config.delivery = {*base, *cap};
+    config.delivery.backoff_base = *base;
+    config.delivery.backoff_cap = *cap;
+    // 0 is allowed here: tests and single devices need no reconnect jitter.
+    if (const toml::node* jitter = delivery.get("first_flush_jitter_ms"); jitter != nullptr) {
+        if (!jitter->is_integer() || jitter->as_integer()->get() < 0) {
+            return config_error(source, "'delivery.first_flush_jitter_ms' must be an integer >= 0 (milliseconds)");
+        }
+        config.delivery.first_flush_jitter = std::chrono::milliseconds(jitter->as_integer()->get());
+    }
+    auto threshold = get_positive(delivery, "delivery", "breaker_threshold", config.delivery.breaker_threshold, source);
+    if (!threshold) return threshold.error();
+    config.delivery.breaker_threshold = static_cast<int>(*threshold);
+    auto probe = get_millis(delivery, "delivery", "breaker_probe_interval_ms", config.delivery.breaker_probe_interval, source);
+    if (!probe) return probe.error();
+    config.delivery.breaker_probe_interval = *probe;
 
     const toml::table& upstream = get_table(root, "upstream") ? *get_table(root, "upstream") : empty;
     if (auto ok = reject_unknown_keys(upstream, "upstream", {"din"}, source); !ok) return ok.error();
     const toml::table& din = get_table(upstream, "din") ? *get_table(upstream, "din") : empty;
     if (auto ok = reject_unknown_keys(din, "upstream.din",
                                       {"base_url", "username", "password", "password_file",
-                                       "connect_timeout_ms", "request_timeout_ms"},
+                                       "connect_timeout_ms", "request_timeout_ms", "concurrency"},
                                       source);
         !ok) {
         return ok.error();
@@ -237,6 +255,10 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     auto total = get_millis(din, "upstream.din", "request_timeout_ms", config.din.request_timeout, source);
     if (!total) return total.error();
     config.din.request_timeout = *total;
+    auto concurrency = get_positive(din, "upstream.din", "concurrency", config.din.concurrency, source);
+    if (!concurrency) return concurrency.error();
+    if (*concurrency > 16) return config_error(source, "'upstream.din.concurrency' must be at most 16");
+    config.din.concurrency = static_cast<int>(*concurrency);
     return config;
 }
 

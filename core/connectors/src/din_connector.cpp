@@ -32,17 +32,31 @@ DeliveryResult from_transport_error(const Error& error) {
 
 }  // namespace
 
-DinConnector::DinConnector(transport::HttpClient& http, DinSettings settings)
-    : http_(http), settings_(std::move(settings)) {}
+DinConnector::DinConnector(DinSettings settings) : settings_(std::move(settings)) {}
 
-std::optional<DeliveryResult> DinConnector::log_in() {
+DinConnector::TokenOrFailure DinConnector::valid_token(transport::HttpClient& http) {
+    std::lock_guard lock(token_mutex_);
+    if (token_ && token_->expires_at - kTokenSafetyMargin <= std::chrono::system_clock::now()) token_.reset();
+    if (!token_) {
+        if (auto failed = log_in_locked(http)) return {{}, failed};
+    }
+    return {token_->value, std::nullopt};
+}
+
+void DinConnector::forget_token(const std::string& token) {
+    std::lock_guard lock(token_mutex_);
+    // Only the token that was refused: another thread may already have logged in again.
+    if (token_ && token_->value == token) token_.reset();
+}
+
+std::optional<DeliveryResult> DinConnector::log_in_locked(transport::HttpClient& http) {
     transport::Request request;
     request.url = settings_.base_url + "/ifp/login";
     request.headers = {{"Content-Type", "application/json"},
                        {"Accept", "application/json"},
                        {"X-Device-Id", settings_.device_id}};
     request.body = nlohmann::json{{"username", settings_.username}, {"password", settings_.password}}.dump();
-    auto response = http_.perform(request);
+    auto response = http.perform(request);
     if (!response) return from_transport_error(response.error().with_context("DIN login"));
     if (response->status == 401 || response->status == 403) {
         return DeliveryResult{Outcome::AuthFailed,
@@ -72,30 +86,31 @@ std::optional<DeliveryResult> DinConnector::log_in() {
     return std::nullopt;
 }
 
-Expected<transport::Response> DinConnector::post_picking(const outbox::Operation& operation) {
+Expected<transport::Response> DinConnector::post_picking(transport::HttpClient& http,
+                                                         const outbox::Operation& operation,
+                                                         const std::string& token) {
     transport::Request request;
     request.url = settings_.base_url + "/ssl/ifp/picking/order";
     request.headers = {{"Content-Type", "application/json"},
                        {"Accept", "application/json"},
-                       {"Authorization", "Bearer " + token_->value},
+                       {"Authorization", "Bearer " + token},
                        {"Idempotency-Key", operation.idempotency_key},
                        {"X-Device-Id", settings_.device_id}};
     request.body = operation.payload;
-    return http_.perform(request);
+    return http.perform(request);
 }
 
-DeliveryResult DinConnector::deliver(const outbox::Operation& operation) {
+DeliveryResult DinConnector::deliver(transport::HttpClient& http, const outbox::Operation& operation) {
     const auto now = std::chrono::system_clock::now();
-    if (token_ && token_->expires_at - kTokenSafetyMargin <= now) token_.reset();
-    if (!token_) {
-        if (auto failed = log_in()) return *failed;
-    }
-    auto response = post_picking(operation);
+    auto token = valid_token(http);
+    if (token.failure) return *token.failure;
+    auto response = post_picking(http, operation, token.token);
     if (response && response->status == 401) {
         // The token expired or the server forgot it: log in again once, then retry once.
-        token_.reset();
-        if (auto failed = log_in()) return *failed;
-        response = post_picking(operation);
+        forget_token(token.token);
+        token = valid_token(http);
+        if (token.failure) return *token.failure;
+        response = post_picking(http, operation, token.token);
     }
     if (!response) return from_transport_error(response.error());
 
@@ -106,7 +121,7 @@ DeliveryResult DinConnector::deliver(const outbox::Operation& operation) {
         result.message = "HTTP " + std::to_string(response->status);
     } else {
         result.message = "DIN answered HTTP " + std::to_string(response->status) + ": " + server_message(*response);
-        if (response->status == 401) token_.reset();
+        if (response->status == 401) forget_token(token.token);
     }
     return result;
 }

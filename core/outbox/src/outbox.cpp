@@ -388,6 +388,18 @@ Expected<void> Outbox::mark_dead(OperationId id, const std::string& error) {
     return update_one(db_, *update, id, "moving an operation to dead letters");
 }
 
+Expected<std::int64_t> Outbox::make_due(const std::string& upstream, UnixMillis now) {
+    std::lock_guard lock(mutex_);
+    auto update = Statement::prepare(
+        db_, "UPDATE operations SET next_attempt_at = ?2 WHERE upstream = ?1 AND state = 'pending' "
+             "AND next_attempt_at > ?2");
+    if (!update) return update.error();
+    update->bind(1, upstream);
+    update->bind(2, now);
+    if (auto done = update->step("making retries due"); !done) return done.error();
+    return static_cast<std::int64_t>(sqlite3_changes(db_));
+}
+
 Expected<std::optional<UnixMillis>> Outbox::next_due(const std::string& upstream) {
     std::lock_guard lock(mutex_);
     // Only heads of lanes count: an operation queued behind a retrying one is not due before it.

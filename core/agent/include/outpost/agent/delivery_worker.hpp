@@ -1,16 +1,26 @@
 #pragma once
-// Delivers one upstream's queued operations on a thread of its own.
+// Delivers one upstream's queued operations: the dispatcher of one upstream.
 //
 // Contract:
-// - While the link is down, or nothing is due, the thread sleeps on a condition variable with no
-//   timeout beyond the next due time: an offline device spends no CPU here.
-// - notify_enqueued() and the link observer wake it; stop() makes it finish the request in
-//   flight (bounded by the transport's timeouts) and exit.
+// - `concurrency` threads, each with its own kept-alive connection, claim operations; the
+//   outbox hands each lane's head to one thread at a time, so lanes run in parallel and FIFO
+//   holds within a lane.
+// - While the link is down, the circuit is open, or nothing is due, the threads sleep on a
+//   condition variable with no timeout beyond the next due time: an offline device spends no
+//   CPU here.
+// - After the link comes back, the first request waits a random delay in [0, first_flush_jitter]:
+//   a warehouse of handhelds reconnecting at once does not hit the upstream at once.
+// - A circuit breaker (circuit_breaker.hpp) stops sending after repeated transient failures and
+//   probes with one request; when a probe succeeds, everything waiting for a retry becomes due.
 // - Each claimed operation is settled exactly once: delivered, rescheduled with backoff (full
-//   jitter, Retry-After honoured as a floor), or moved to dead letters.
+//   jitter, Retry-After as a floor), or moved to dead letters. An outcome that cannot be recorded
+//   (full disk) is retried by the same thread before it claims anything new.
+// - stop() makes the threads finish the request in flight (bounded by the transport's timeouts)
+//   and exit.
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -19,20 +29,28 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
+#include "outpost/agent/circuit_breaker.hpp"
 #include "outpost/common/clock.hpp"
-#include "outpost/connectors/delivery.hpp"
+#include "outpost/connectors/connector.hpp"
 #include "outpost/outbox/outbox.hpp"
+#include "outpost/transport/http_client.hpp"
 
 namespace outpost::agent {
 
-struct BackoffSettings {
-    std::chrono::milliseconds base{500};
-    std::chrono::milliseconds cap{60000};
+struct DispatchSettings {
+    std::chrono::milliseconds backoff_base{500};
+    std::chrono::milliseconds backoff_cap{60000};
+    std::chrono::milliseconds first_flush_jitter{3000};
+    int concurrency = 2;
+    BreakerSettings breaker;
 };
 
 struct UpstreamStatus {
     std::string auth = "unknown";  // unknown | ok | failed
+    std::string circuit = "closed";
+    int consecutive_failures = 0;
     std::optional<UnixMillis> last_success_at;
     std::optional<UnixMillis> last_attempt_at;
     std::string last_error;
@@ -41,46 +59,55 @@ struct UpstreamStatus {
 
 class DeliveryWorker {
 public:
-    using Deliver = std::function<connectors::DeliveryResult(const outbox::Operation&)>;
+    using HttpFactory = std::function<Expected<std::unique_ptr<transport::HttpClient>>()>;
 
-    DeliveryWorker(std::string upstream, outbox::Outbox& outbox, Deliver deliver, BackoffSettings backoff,
-                   bool link_up);
+    DeliveryWorker(std::string upstream, outbox::Outbox& outbox, connectors::Connector& connector,
+                   HttpFactory make_http, DispatchSettings settings, bool link_up);
     ~DeliveryWorker();  // stops and joins
     DeliveryWorker(const DeliveryWorker&) = delete;
     DeliveryWorker& operator=(const DeliveryWorker&) = delete;
 
-    void start();
+    // Set before start(): called on a delivery thread after each settled delivery (maintenance
+    // that should only run while the agent is busy anyway, e.g. pruning).
+    void set_after_delivery(std::function<void()> hook) { after_delivery_ = std::move(hook); }
+
+    Expected<void> start();  // fails if a thread's HTTP client cannot be created
     void stop();
     void notify_enqueued();
     void set_link_up(bool up);
-    // Called on the worker thread after each settled delivery (maintenance that should only run
-    // while the agent is busy anyway, e.g. pruning). Set before start().
-    void set_after_delivery(std::function<void()> hook) { after_delivery_ = std::move(hook); }
     [[nodiscard]] UpstreamStatus status() const;
+    [[nodiscard]] const std::string& upstream() const { return upstream_; }
 
 private:
-    void run();
-    // Records the outcome; false when the outbox could not be written (full disk, I/O error).
+    using Clock = std::chrono::steady_clock;
+    using Unsettled = std::pair<outbox::Operation, connectors::DeliveryResult>;
+
+    void run(transport::HttpClient& http);
+    // True when the outcome was recorded in the outbox.
     bool settle(const outbox::Operation& operation, const connectors::DeliveryResult& result);
+    void record_outcome_locked(const connectors::DeliveryResult& result, UnixMillis now);
     std::chrono::milliseconds backoff_delay(int attempts, const connectors::DeliveryResult& result);
+    // Why the thread may not send now, and until when (nullopt: until notified).
+    bool may_send_locked(Clock::time_point now, std::optional<Clock::time_point>& retry_at);
 
     const std::string upstream_;
     outbox::Outbox& outbox_;
-    Deliver deliver_;
+    connectors::Connector& connector_;
+    HttpFactory make_http_;
+    const DispatchSettings settings_;
     std::function<void()> after_delivery_;
-    // An outcome the outbox could not record yet: retried before anything new is claimed, so a
-    // full disk costs at most a re-send with the same key, never a lost or stuck operation.
-    std::optional<std::pair<outbox::Operation, connectors::DeliveryResult>> unsettled_;
-    BackoffSettings backoff_;
-    std::minstd_rand jitter_;
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
+    std::minstd_rand random_;
+    CircuitBreaker breaker_;
     bool link_up_;
     bool stopping_ = false;
-    bool work_signalled_ = true;  // look once at start: the outbox may hold work from before
+    std::uint64_t generation_ = 1;  // bumped by every wake-up reason (new work, link, recovery)
+    Clock::time_point flush_not_before_{};
     UpstreamStatus status_;
-    std::thread thread_;
+    std::vector<std::unique_ptr<transport::HttpClient>> clients_;
+    std::vector<std::thread> threads_;
 };
 
 }  // namespace outpost::agent

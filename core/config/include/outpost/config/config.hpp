@@ -26,11 +26,15 @@ struct DinConfig {
     std::string password;  // secret: never logged
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds request_timeout{15000};
+    int concurrency = 2;  // parallel lanes, one kept-alive connection each
 };
 
 struct DeliveryConfig {
     std::chrono::milliseconds backoff_base{500};
     std::chrono::milliseconds backoff_cap{60000};
+    std::chrono::milliseconds first_flush_jitter{3000};     // 0..this after the link comes back
+    int breaker_threshold = 5;                              // consecutive transient failures
+    std::chrono::milliseconds breaker_probe_interval{5000};  // open 50..100 % of this, then probe
 };
 
 struct Config {

@@ -7,12 +7,16 @@
 //   makes it log in again).
 // - It logs in lazily, keeps the token until shortly before expired_at, and on a 401 logs in
 //   again once and retries once.
-// - Not thread-safe: one connector per delivery thread (it owns that thread's HttpClient use).
+// - Thread-safe: the token is shared by every delivery thread; one of them logs in while the
+//   others wait for it, so N threads cause one login, not N.
 
 #include <chrono>
 #include <optional>
 #include <string>
 
+#include <mutex>
+
+#include "outpost/connectors/connector.hpp"
 #include "outpost/connectors/delivery.hpp"
 #include "outpost/outbox/outbox.hpp"
 #include "outpost/transport/http_client.hpp"
@@ -26,26 +30,31 @@ struct DinSettings {
     std::string device_id;
 };
 
-class DinConnector {
+class DinConnector final : public Connector {
 public:
-    DinConnector(transport::HttpClient& http, DinSettings settings);
+    explicit DinConnector(DinSettings settings);
 
-    DeliveryResult deliver(const outbox::Operation& operation);
-
-    [[nodiscard]] bool has_token() const { return token_.has_value(); }
+    DeliveryResult deliver(transport::HttpClient& http, const outbox::Operation& operation) override;
 
 private:
+    // A token, or the result to report for the operation when none could be had.
+    struct TokenOrFailure {
+        std::string token;
+        std::optional<DeliveryResult> failure;
+    };
+    TokenOrFailure valid_token(transport::HttpClient& http);
+    void forget_token(const std::string& token);
+    std::optional<DeliveryResult> log_in_locked(transport::HttpClient& http);
+    Expected<transport::Response> post_picking(transport::HttpClient& http, const outbox::Operation& operation,
+                                               const std::string& token);
+
     struct Token {
         std::string value;
         std::chrono::system_clock::time_point expires_at;
     };
 
-    // nullopt on success, else the result to report for the operation.
-    std::optional<DeliveryResult> log_in();
-    Expected<transport::Response> post_picking(const outbox::Operation& operation);
-
-    transport::HttpClient& http_;
-    DinSettings settings_;
+    const DinSettings settings_;
+    std::mutex token_mutex_;
     std::optional<Token> token_;
 };
 

@@ -152,6 +152,10 @@ public:
     // Permanent failure: kept for operators (dead letters), never sent again automatically.
     Expected<void> mark_dead(OperationId id, const std::string& error);
 
+    // Every pending operation of `upstream` waiting for a later retry becomes due at `now`
+    // (the upstream answers again). Returns how many were moved forward.
+    Expected<std::int64_t> make_due(const std::string& upstream, UnixMillis now);
+
     // When the earliest pending head of a lane of `upstream` becomes due; nullopt when none.
     Expected<std::optional<UnixMillis>> next_due(const std::string& upstream);
     Expected<Counts> counts();

@@ -1,0 +1,21 @@
+#pragma once
+// What the dispatcher needs from a connector (one per upstream family).
+//
+// Contract: deliver() sends one queued operation over the given client (the calling thread's own
+// connection) and classifies the answer; it never throws. Implementations are thread-safe: the
+// dispatcher calls deliver() from several threads at once, one HttpClient per thread, and the
+// connector shares its login session between them.
+
+#include "outpost/connectors/delivery.hpp"
+#include "outpost/outbox/outbox.hpp"
+#include "outpost/transport/http_client.hpp"
+
+namespace outpost::connectors {
+
+class Connector {
+public:
+    virtual ~Connector() = default;
+    virtual DeliveryResult deliver(transport::HttpClient& http, const outbox::Operation& operation) = 0;
+};
+
+}  // namespace outpost::connectors
