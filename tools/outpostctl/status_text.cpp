@@ -31,7 +31,10 @@ std::string status_text(const nlohmann::json& status) {
                "; recover it with: outpostctl salvage FILE\n";
     }
     for (const auto& [name, upstream] : upstreams.items()) {
-        out += "upstream  " + name + ": auth " + text_of(upstream.value("auth", nlohmann::json())) +
+        out += "upstream  " + name + ": auth " + text_of(upstream.value("auth", nlohmann::json())) + ", circuit " +
+               text_of(upstream.value("circuit", nlohmann::json())) + ", next attempt " +
+               text_of(upstream.value("next_attempt_at", nlohmann::json())) +
+               (upstream.value("stalled", false) ? ", STALLED" : "") +
                ", last success " + text_of(upstream.value("last_success_at", nlohmann::json())) +
                ", last error " + text_of(upstream.value("last_error", nlohmann::json())) + "\n";
     }

@@ -111,8 +111,10 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
     if (command == "status") {
         auto counts = outbox->counts();
         if (!counts) return failure(counts.error().message);
+        auto next_due = outbox->next_due("din");
+        if (!next_due) return failure(next_due.error().message);
         StatusInputs inputs{config.device_id, config.board, link->is_up(), *counts,
-                            {{"din", din_worker->status()}}, outbox->quarantine()};
+                            {{"din", UpstreamQueue{din_worker->status(), *next_due}}}, outbox->quarantine()};
         nlohmann::json answer = status_report(inputs);
         answer["ok"] = true;
         return answer;

@@ -31,6 +31,7 @@ Expected<void> DeliveryWorker::start() {
     {
         // A device that boots with the link up is a device reconnecting: jitter the first flush.
         std::lock_guard lock(mutex_);
+        status_.ready_since = wall_clock_now_ms();
         const auto jitter = settings_.first_flush_jitter.count();
         flush_not_before_ = Clock::now() + std::chrono::milliseconds(
                                                std::uniform_int_distribution<long long>(0, jitter)(random_));
@@ -63,6 +64,7 @@ void DeliveryWorker::set_link_up(bool up) {
     {
         std::lock_guard lock(mutex_);
         if (up && !link_up_) {
+            status_.ready_since = wall_clock_now_ms();
             const auto jitter = settings_.first_flush_jitter.count();
             flush_not_before_ = Clock::now() + std::chrono::milliseconds(
                                                    std::uniform_int_distribution<long long>(0, jitter)(random_));

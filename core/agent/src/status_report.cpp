@@ -1,5 +1,7 @@
 #include "outpost/agent/status_report.hpp"
 
+#include <algorithm>
+
 #include "outpost/common/clock.hpp"
 #include "outpost/transport/library_versions.hpp"
 
@@ -34,8 +36,20 @@ nlohmann::json status_report(const StatusInputs& inputs) {
                                                 {"reason", inputs.quarantine->reason}}
                                : nlohmann::json(nullptr);
     nlohmann::json upstreams = nlohmann::json::object();
-    for (const auto& [name, status] : inputs.upstreams) {
-        upstreams[name] = {{"auth", status.auth},
+    for (const auto& [name, queue] : inputs.upstreams) {
+        const UpstreamStatus& status = queue.dispatcher;
+        // Stalled: work is overdue by more than stall_after although nothing holds it back
+        // (link up, circuit closed, login fine). Something is wrong in the agent itself.
+        const UnixMillis last_activity = std::max(status.ready_since, status.last_attempt_at.value_or(0));
+        const bool stalled = inputs.link_up && status.circuit == "closed" && status.auth != "failed" &&
+                             queue.next_attempt_at && *queue.next_attempt_at <= now &&
+                             now - last_activity > inputs.stall_after.count();
+        upstreams[name] = {{"link", inputs.link_up ? "up" : "down"},
+                           {"auth", status.auth},
+                           {"circuit", status.circuit},
+                           {"consecutive_failures", status.consecutive_failures},
+                           {"next_attempt_at", optional_time(queue.next_attempt_at)},
+                           {"stalled", stalled},
                            {"last_success_at", optional_time(status.last_success_at)},
                            {"last_attempt_at", optional_time(status.last_attempt_at)},
                            {"last_error", status.last_error},

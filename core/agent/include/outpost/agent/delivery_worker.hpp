@@ -53,6 +53,7 @@ struct UpstreamStatus {
     int consecutive_failures = 0;
     std::optional<UnixMillis> last_success_at;
     std::optional<UnixMillis> last_attempt_at;
+    UnixMillis ready_since = 0;  // when the dispatcher last became able to send (start, link up)
     std::string last_error;
     std::int64_t delivered_total = 0;
 };
