@@ -9,7 +9,7 @@
 
 namespace outpost::testing {
 
-AgentHarness::AgentHarness(Simulator& sim, bool link_up, const TempDir* state_dir)
+AgentHarness::AgentHarness(Simulator& sim, bool link_up, const TempDir* state_dir, const std::string& password)
     : owned_dir_(state_dir == nullptr ? std::make_unique<TempDir>() : nullptr),
       dir_(state_dir == nullptr ? owned_dir_.get() : state_dir) {
     socket_ = dir_->file("outpostd.sock");
@@ -27,7 +27,7 @@ AgentHarness::AgentHarness(Simulator& sim, bool link_up, const TempDir* state_di
                           << "breaker_threshold = 5\nbreaker_probe_interval_ms = 1000\n"
                           << "[upstream.din]\nbase_url = \"" << sim.base_url() << "\"\n"
                           << "username = \"" << sim.options().din_user << "\"\n"
-                          << "password = \"" << sim.options().din_password << "\"\n";
+                          << "password = \"" << (password.empty() ? sim.options().din_password : password) << "\"\n";
     process_ = std::make_unique<ChildProcess>(std::vector<std::string>{paths::kOutpostd, "--config", config},
                                               dir_->file("outpostd.log"));
     const bool ready = wait_until([&] {

@@ -18,7 +18,9 @@ class AgentHarness {
 public:
     // `state_dir`: where config, outbox and socket live; a fresh temporary one when null. Pass
     // the same directory to a second harness to restart the agent on the same outbox.
-    explicit AgentHarness(Simulator& sim, bool link_up = false, const TempDir* state_dir = nullptr);
+    // `password`: the DIN password to configure; empty: the simulator's (right) one.
+    explicit AgentHarness(Simulator& sim, bool link_up = false, const TempDir* state_dir = nullptr,
+                          const std::string& password = "");
     ~AgentHarness();
 
     nlohmann::json call(const nlohmann::json& request);
@@ -27,6 +29,7 @@ public:
     [[nodiscard]] const std::string& socket_path() const { return socket_; }
     [[nodiscard]] std::string log() const { return process_->log(); }
     int stop() { return process_->stop(); }
+    [[nodiscard]] pid_t pid() const { return process_->pid(); }
 
 private:
     std::unique_ptr<TempDir> owned_dir_;

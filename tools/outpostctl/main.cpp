@@ -67,6 +67,21 @@ int main(int argc, char** argv) {
     std::string salvage_path;
     salvage->add_option("file", salvage_path, "the quarantined file named in the status and the log")->required();
 
+    auto* dead = app.add_subcommand("dead", "dead letters: operations an upstream refused for good");
+    dead->require_subcommand(1);
+    auto* dead_list = dead->add_subcommand("list", "list dead letters, oldest first");
+    bool dead_json = false;
+    dead_list->add_flag("--json", dead_json, "print JSON");
+    std::int64_t dead_id = 0;
+    auto* dead_show = dead->add_subcommand("show", "show one dead letter with its payload");
+    dead_show->add_option("id", dead_id, "operation id")->required();
+    auto* dead_retry = dead->add_subcommand("retry", "send a dead letter again (same idempotency key)");
+    dead_retry->add_option("id", dead_id, "operation id")->required();
+    auto* dead_drop = dead->add_subcommand("drop", "remove a dead letter for good (audited)");
+    dead_drop->add_option("id", dead_id, "operation id")->required();
+    std::string drop_reason;
+    dead_drop->add_option("-r,--reason", drop_reason, "why it is dropped (kept in the audit table)")->required();
+
     auto* sim = app.add_subcommand("sim", "control the sim board (tests, demo)");
     sim->require_subcommand(1);
     auto* sim_link = sim->add_subcommand("link", "take the simulated network link up or down");
@@ -98,6 +113,39 @@ int main(int argc, char** argv) {
         if (const int code = call(socket, {{"cmd", "status"}}, answer); code != 0) return code;
         answer.erase("ok");
         std::fputs(as_json ? (answer.dump(2) + "\n").c_str() : outpost::ctl::status_text(answer).c_str(), stdout);
+        return 0;
+    }
+    if (dead_list->parsed()) {
+        if (const int code = call(socket, {{"cmd", "dead.list"}}, answer); code != 0) return code;
+        if (dead_json) {
+            std::printf("%s\n", answer["dead"].dump(2).c_str());
+            return 0;
+        }
+        for (const auto& operation : answer["dead"]) {
+            std::printf("%lld  %s  %s  lane %s  attempts %d  %s\n", operation.value("id", 0LL),
+                        operation.value("kind", std::string()).c_str(), operation.value("created_at", std::string()).c_str(),
+                        operation.value("lane", std::string()).c_str(), operation.value("attempts", 0),
+                        operation.value("last_error", std::string()).c_str());
+        }
+        if (answer["dead"].empty()) std::printf("no dead letters\n");
+        return 0;
+    }
+    if (dead_show->parsed()) {
+        if (const int code = call(socket, {{"cmd", "dead.show"}, {"id", dead_id}}, answer); code != 0) return code;
+        std::printf("%s\n", answer["operation"].dump(2).c_str());
+        return 0;
+    }
+    if (dead_retry->parsed()) {
+        if (const int code = call(socket, {{"cmd", "dead.retry"}, {"id", dead_id}}, answer); code != 0) return code;
+        std::printf("operation %lld queued again\n", static_cast<long long>(dead_id));
+        return 0;
+    }
+    if (dead_drop->parsed()) {
+        if (const int code = call(socket, {{"cmd", "dead.drop"}, {"id", dead_id}, {"reason", drop_reason}}, answer);
+            code != 0) {
+            return code;
+        }
+        std::printf("operation %lld dropped\n", static_cast<long long>(dead_id));
         return 0;
     }
     if (salvage->parsed()) {

@@ -40,6 +40,7 @@ struct Agent::Parts {
 
     std::vector<nlohmann::json> handle(const std::vector<nlohmann::json>& requests);
     nlohmann::json handle_one(const nlohmann::json& request);
+    nlohmann::json handle_dead_letters(const std::string& command, const nlohmann::json& request);
 };
 
 namespace {
@@ -113,9 +114,16 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
         if (!counts) return failure(counts.error().message);
         auto next_due = outbox->next_due("din");
         if (!next_due) return failure(next_due.error().message);
+        auto parked = outbox->parked_lanes();
+        if (!parked) return failure(parked.error().message);
         StatusInputs inputs{config.device_id, config.board, link->is_up(), *counts,
                             {{"din", UpstreamQueue{din_worker->status(), *next_due}}}, outbox->quarantine()};
         nlohmann::json answer = status_report(inputs);
+        answer["parked_lanes"] = nlohmann::json::array();
+        for (const auto& lane : *parked) {
+            answer["parked_lanes"].push_back(
+                {{"lane", lane.lane}, {"dead_operation", lane.dead_operation}, {"reason", lane.reason}});
+        }
         answer["ok"] = true;
         return answer;
     }
@@ -143,7 +151,60 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
                 {"delivered_skipped", report->delivered_skipped},
                 {"unreadable", report->unreadable}};
     }
-    return failure("unknown command '" + command + "' (known: enqueue, status, salvage, sim.link)");
+    if (command.rfind("dead.", 0) == 0) return handle_dead_letters(command, request);
+    return failure("unknown command '" + command +
+                   "' (known: enqueue, status, salvage, dead.list, dead.show, dead.retry, dead.drop, sim.link)");
+}
+
+nlohmann::json operation_json(const outbox::Operation& operation, bool with_payload) {
+    nlohmann::json out = {{"id", operation.id},
+                          {"idempotency_key", operation.idempotency_key},
+                          {"kind", operation.kind},
+                          {"upstream", operation.upstream},
+                          {"lane", operation.lane},
+                          {"state", outbox::to_string(operation.state)},
+                          {"attempts", operation.attempts},
+                          {"created_at", format_rfc3339_utc(operation.created_at)},
+                          {"last_error", operation.last_error}};
+    if (with_payload) out["payload"] = nlohmann::json::parse(operation.payload, nullptr, false);
+    return out;
+}
+
+nlohmann::json Agent::Parts::handle_dead_letters(const std::string& command, const nlohmann::json& request) {
+    if (command == "dead.list") {
+        auto dead = outbox->list_dead(request.value("limit", 100));
+        if (!dead) return failure(dead.error().message);
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& operation : *dead) list.push_back(operation_json(operation, false));
+        return {{"ok", true}, {"dead", list}};
+    }
+    const auto id = request.find("id");
+    if (id == request.end() || !id->is_number_integer()) return failure(command + " needs \"id\": an operation id");
+    const auto operation_id = id->get<outbox::OperationId>();
+    if (command == "dead.show") {
+        auto found = outbox->find(operation_id);
+        if (!found) return failure(found.error().message);
+        if (!found->has_value() || (*found)->state != outbox::State::Dead) {
+            return failure("operation " + std::to_string(operation_id) + " is not a dead letter");
+        }
+        return {{"ok", true}, {"operation", operation_json(**found, true)}};
+    }
+    const std::string reason = request.value("reason", "");
+    if (command == "dead.retry") {
+        auto retried = outbox->retry_dead(operation_id, reason.empty() ? "retried by operator" : reason);
+        if (!retried) return failure(retried.error().message);
+        log::info("outbox", "dead letter " + std::to_string(operation_id) + " queued again by an operator");
+        din_worker->notify_enqueued();
+        return {{"ok", true}};
+    }
+    if (command == "dead.drop") {
+        auto dropped = outbox->drop_dead(operation_id, reason);
+        if (!dropped) return failure(dropped.error().message);
+        log::warning("outbox", "dead letter " + std::to_string(operation_id) + " dropped by an operator: " + reason);
+        din_worker->notify_enqueued();  // its lane may have been parked
+        return {{"ok", true}};
+    }
+    return failure("unknown command '" + command + "'");
 }
 
 Agent::Agent(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}

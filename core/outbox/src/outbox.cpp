@@ -48,7 +48,7 @@ constexpr std::string_view kOperationColumns =
 // `o` is the head of its lane: nothing older in the same lane is still undelivered.
 const std::string kLaneHeadCondition =
     "NOT EXISTS (SELECT 1 FROM operations AS older WHERE older.lane = o.lane AND older.id < o.id "
-    "AND older.state IN ('pending', 'in_flight'))";
+    "AND (older.state IN ('pending', 'in_flight') OR (older.state = 'dead' AND older.blocks_lane = 1)))";
 
 Operation read_operation(const Statement& row) {
     Operation operation;
@@ -183,14 +183,21 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
     // A key seen before, as an operation or as one coalesced into another: the same answer again.
     auto existing = Statement::prepare(
         db_, "SELECT id, 0 FROM operations WHERE idempotency_key = ?1 "
-             "UNION ALL SELECT operation_id, 1 FROM coalesce_audit WHERE absorbed_key = ?1 LIMIT 1");
+             "UNION ALL SELECT operation_id, 1 FROM coalesce_audit WHERE absorbed_key = ?1 "
+             "UNION ALL SELECT operation_id, 2 FROM operator_audit WHERE idempotency_key = ?1 AND action = 'drop' "
+             "LIMIT 1");
     if (!existing) return existing.error();
     existing->bind(1, result.idempotency_key);
     auto found = existing->step("looking up the idempotency key");
     if (!found) return found.error();
     if (*found) {
         result.id = existing->column_int(0);
-        result.coalesced = existing->column_int(1) != 0;
+        result.coalesced = existing->column_int(1) == 1;
+        if (existing->column_int(1) == 2) {
+            return make_error("outbox", "operation " + std::to_string(result.id) + " with key " + result.idempotency_key +
+                                            " was dropped from dead letters by an operator; not queued again",
+                              kErrorDropped);
+        }
         result.duplicate = true;
         return result;
     }
@@ -216,7 +223,7 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
     auto insert = Statement::prepare(
         db_,
         "INSERT INTO operations (idempotency_key, kind, upstream, lane, payload, created_at, "
-        "next_attempt_at, coalesce_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)");
+        "next_attempt_at, coalesce_key, blocks_lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)");
     if (!insert) return insert.error();
     insert->bind(1, result.idempotency_key);
     insert->bind(2, operation.kind);
@@ -229,6 +236,7 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
     } else {
         insert->bind(7, operation.coalesce_key);
     }
+    insert->bind(8, std::int64_t{operation.blocks_lane ? 1 : 0});
     if (auto done = insert->step("storing the operation"); !done) return done.error();
     result.id = sqlite3_last_insert_rowid(db_);
     undelivered_count_ += 1;
@@ -289,7 +297,7 @@ Expected<std::vector<Expected<EnqueueResult>>> Outbox::enqueue(std::span<const N
     results.reserve(operations.size());
     for (const NewOperation& operation : operations) {
         auto inserted = insert_locked(operation, now);
-        if (!inserted && inserted.error().code != kErrorLimitReached) {
+        if (!inserted && inserted.error().code != kErrorLimitReached && inserted.error().code != kErrorDropped) {
             (void)exec(db_, "ROLLBACK", "rolling back the enqueue");
             undelivered_count_ = count_before;
             undelivered_bytes_ = bytes_before;
@@ -454,6 +462,113 @@ Expected<std::optional<Operation>> Outbox::find(OperationId id) {
     if (!row) return row.error();
     if (!*row) return std::optional<Operation>{};
     return std::optional<Operation>{read_operation(*select)};
+}
+
+Expected<std::vector<Operation>> Outbox::list_dead(int limit) {
+    std::lock_guard lock(mutex_);
+    auto select = Statement::prepare(db_, std::string("SELECT ") + std::string(kOperationColumns) +
+                                              " FROM operations WHERE state = 'dead' ORDER BY id LIMIT ?1");
+    if (!select) return select.error();
+    select->bind(1, static_cast<std::int64_t>(limit));
+    std::vector<Operation> dead;
+    while (true) {
+        auto row = select->step("listing dead letters");
+        if (!row) return row.error();
+        if (!*row) return dead;
+        dead.push_back(read_operation(*select));
+    }
+}
+
+namespace {
+
+// Records an operator's action on dead operation `id` in the same transaction as the action.
+Expected<void> audit_operator_action(sqlite3* db, OperationId id, const char* action, const std::string& reason,
+                                     UnixMillis now) {
+    auto audit = Statement::prepare(
+        db, "INSERT INTO operator_audit (at, operation_id, idempotency_key, action, reason, kind, upstream, payload, "
+            "last_error) SELECT ?1, id, idempotency_key, ?2, ?3, kind, upstream, payload, last_error "
+            "FROM operations WHERE id = ?4 AND state = 'dead'");
+    if (!audit) return audit.error();
+    audit->bind(1, now);
+    audit->bind(2, std::string_view(action));
+    audit->bind(3, reason);
+    audit->bind(4, id);
+    if (auto done = audit->step("auditing the operator's action"); !done) return done.error();
+    if (sqlite3_changes(db) != 1) {
+        return make_error("outbox", "operation " + std::to_string(id) + " is not a dead letter");
+    }
+    return {};
+}
+
+}  // namespace
+
+Expected<void> Outbox::retry_dead(OperationId id, const std::string& reason) {
+    std::lock_guard lock(mutex_);
+    if (auto begun = exec(db_, "BEGIN IMMEDIATE", "starting the retry"); !begun) return begun;
+    auto audited = audit_operator_action(db_, id, "retry", reason, wall_clock_now_ms());
+    if (audited) {
+        auto update = Statement::prepare(
+            db_, "UPDATE operations SET state = 'pending', next_attempt_at = 0 WHERE id = ?1 AND state = 'dead'");
+        if (!update) {
+            audited = update.error();
+        } else {
+            update->bind(1, id);
+            audited = update_one(db_, *update, id, "retrying a dead letter");
+        }
+    }
+    if (!audited) {
+        (void)exec(db_, "ROLLBACK", "rolling back");
+        return audited;
+    }
+    return exec(db_, "COMMIT", "committing the retry");
+}
+
+Expected<void> Outbox::drop_dead(OperationId id, const std::string& reason) {
+    if (reason.find_first_not_of(" \t\n") == std::string::npos) {
+        return make_error("outbox", "dropping a dead letter needs a reason (it is kept in the audit table)");
+    }
+    std::lock_guard lock(mutex_);
+    if (auto begun = exec(db_, "BEGIN IMMEDIATE", "starting the drop"); !begun) return begun;
+    std::int64_t bytes = 0;
+    auto audited = audit_operator_action(db_, id, "drop", reason, wall_clock_now_ms());
+    if (audited) {
+        auto size = Statement::prepare(db_, "SELECT length(payload) FROM operations WHERE id = ?1");
+        auto remove = Statement::prepare(db_, "DELETE FROM operations WHERE id = ?1 AND state = 'dead'");
+        if (!size || !remove) {
+            audited = !size ? size.error() : remove.error();
+        } else {
+            size->bind(1, id);
+            if (auto row = size->step("reading the operation size"); row && *row) bytes = size->column_int(0);
+            remove->bind(1, id);
+            audited = update_one(db_, *remove, id, "dropping a dead letter");
+        }
+    }
+    if (!audited) {
+        (void)exec(db_, "ROLLBACK", "rolling back");
+        return audited;
+    }
+    if (auto committed = exec(db_, "COMMIT", "committing the drop"); !committed) {
+        (void)exec(db_, "ROLLBACK", "rolling back");
+        return committed;
+    }
+    undelivered_count_ -= 1;
+    undelivered_bytes_ -= bytes;
+    return {};
+}
+
+Expected<std::vector<ParkedLane>> Outbox::parked_lanes() {
+    std::lock_guard lock(mutex_);
+    auto select = Statement::prepare(
+        db_, "SELECT lane, min(id), last_error FROM operations WHERE state = 'dead' AND blocks_lane = 1 "
+             "GROUP BY lane ORDER BY min(id)");
+    if (!select) return select.error();
+    std::vector<ParkedLane> lanes;
+    while (true) {
+        auto row = select->step("listing parked lanes");
+        if (!row) return row.error();
+        if (!*row) return lanes;
+        lanes.push_back(ParkedLane{select->column_text(0), select->column_int(1), select->column_text(2)});
+    }
 }
 
 }  // namespace outpost::outbox

@@ -52,6 +52,27 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
     ) STRICT;
     CREATE INDEX coalesce_audit_operation ON coalesce_audit (operation_id);
     )sql",
+    // 2 -> 3: dead letters an operator acts on; lanes a dead operation must hold back.
+    R"sql(
+    -- 1: when this operation is dead, later operations of its lane wait (e.g. order status
+    -- chains, where skipping one step would be wrong); 0: the lane goes on without it.
+    ALTER TABLE operations ADD COLUMN blocks_lane INTEGER NOT NULL DEFAULT 0;
+    -- What operators did to dead letters, and why. A dropped operation lives on only here.
+    CREATE TABLE operator_audit (
+        id              INTEGER PRIMARY KEY,
+        at              INTEGER NOT NULL,                              -- Unix ms
+        operation_id    INTEGER NOT NULL,
+        idempotency_key TEXT    NOT NULL,
+        action          TEXT    NOT NULL CHECK (action IN ('retry', 'drop')),
+        reason          TEXT    NOT NULL,
+        kind            TEXT    NOT NULL,
+        upstream        TEXT    NOT NULL,
+        payload         TEXT    NOT NULL,
+        last_error      TEXT
+    ) STRICT;
+    CREATE INDEX operator_audit_key ON operator_audit (idempotency_key) WHERE action = 'drop';
+    CREATE INDEX operations_dead ON operations (id) WHERE state = 'dead';
+    )sql",
 };
 
 Expected<int> read_user_version(sqlite3* db) {

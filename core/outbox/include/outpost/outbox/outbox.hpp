@@ -42,6 +42,8 @@ namespace outpost::outbox {
 
 // Error::code of a back-pressure refusal (other codes are SQLite's extended result codes).
 inline constexpr int kErrorLimitReached = -1000;
+// Error::code when a producer re-sends the key of an operation an operator dropped.
+inline constexpr int kErrorDropped = -1001;
 // True for the storage failures an operator must act on: a full disk or an I/O error.
 bool is_storage_failure(const Error& error);
 
@@ -79,6 +81,9 @@ struct NewOperation {
     // that is the newest in its lane absorbs this one through `merge`; audited.
     std::string coalesce_key;
     Merge merge;
+    // When this operation fails permanently, park its lane instead of skipping it (kinds where
+    // a later step must not overtake a failed one, e.g. order status chains).
+    bool blocks_lane = false;
 };
 
 struct Operation {
@@ -115,6 +120,12 @@ struct Counts {
     // how well group commit batches concurrent producers.
     std::int64_t enqueue_commits = 0;
     std::int64_t enqueued_operations = 0;
+};
+
+struct ParkedLane {
+    std::string lane;
+    OperationId dead_operation = 0;  // the dead operation holding it
+    std::string reason;              // its last error
 };
 
 struct Quarantine {
@@ -168,6 +179,16 @@ public:
     // Copies the undelivered operations still readable in `path` (a quarantined outbox) into
     // this one, keeping their idempotency keys; keys already here are skipped.
     Expected<SalvageReport> salvage(const std::string& path);
+
+    // Dead letters, oldest first.
+    Expected<std::vector<Operation>> list_dead(int limit = 100);
+    // Sends a dead operation again (same key): back to pending, due now. Audited.
+    Expected<void> retry_dead(OperationId id, const std::string& reason);
+    // Removes a dead operation for good; `reason` is required and kept with the operation's
+    // content in the audit table. A producer retrying its key is told it was dropped.
+    Expected<void> drop_dead(OperationId id, const std::string& reason);
+    // Lanes held back by a dead operation of a lane-blocking kind.
+    Expected<std::vector<ParkedLane>> parked_lanes();
 
     // How many in-flight operations were returned to pending when this outbox was opened.
     [[nodiscard]] std::int64_t recovered_at_open() const { return recovered_at_open_; }
