@@ -99,6 +99,36 @@ TEST(EvdevScanner, DecodesEventsFromTheDevice) {
     EXPECT_TRUE(received.errors.empty());
 }
 
+TEST(EvdevScanner, ReportsTheDeviceClosingAndStartsAgain) {
+    TempDir dir;
+    const std::string fifo = dir.file("event0");
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    int writer = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(writer, 0);
+    EvdevScanner scanner({.device = fifo, .grab = false});
+    Received received;
+    received.attach(scanner);
+    ASSERT_TRUE(scanner.start().ok());
+    ::close(writer);  // the last writer goes: the reader sees the end, like an unplugged scanner
+    ASSERT_TRUE(wait_until([&] { std::lock_guard lock(received.mutex); return !received.errors.empty(); }));
+    {
+        std::lock_guard lock(received.mutex);
+        EXPECT_NE(received.errors[0].find(fifo + ": device closed"), std::string::npos) << received.errors[0];
+    }
+
+    writer = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(writer, 0);
+    const Status restarted = scanner.start();
+    ASSERT_TRUE(restarted.ok()) << restarted.message();
+    const auto events = events_for("]C0Again");
+    const auto size = static_cast<ssize_t>(events.size() * sizeof(input_event));
+    ASSERT_EQ(::write(writer, events.data(), static_cast<std::size_t>(size)), size);
+    ASSERT_TRUE(wait_until([&] { return received.scan_count() >= 1; }));
+    scanner.stop();
+    ::close(writer);
+    EXPECT_EQ(received.scans, (std::vector<std::string>{"]C0Again"}));
+}
+
 TEST(EvdevScanner, StartFailsWithTheDeviceAndReason) {
     EvdevScanner scanner({.device = "/dev/input/outpost-no-such-event"});
     const Status status = scanner.start();

@@ -9,7 +9,7 @@
 //   when the device cannot be opened or configured. Calling start() twice is an error.
 // - on_scan and on_error are called from a thread the scanner owns (the sim: from the thread
 //   that calls feed()), one call at a time, never after stop() returned or the object is gone.
-//   They must not block and must not call stop() (stop() waits for that thread).
+//   They must not block and must not call start() or stop() (stop() waits for that thread).
 // - on_error reports that the scanner stopped delivering (device unplugged, read error); the
 //   owner decides whether to start() again. A scan longer than the implementation's limit is
 //   dropped and reported through on_error, and delivery goes on.

@@ -31,6 +31,7 @@ Status EvdevScanner::start() {
     std::lock_guard lock(mutex_);
     const std::string& device = options_.device;
     if (reader_ && reader_->running()) return Status::failure(device + ": scanner already started");
+    if (reader_) reader_->stop();  // the thread of a previous run that ended with on_error
     UniqueFd fd(::open(device.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (!fd.valid()) return Status::failure(system_error(device, "open", errno));
     if (options_.grab && ::ioctl(fd.get(), EVIOCGRAB, 1) != 0) {

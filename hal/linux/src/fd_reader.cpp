@@ -13,7 +13,9 @@
 namespace hal::linux_impl {
 
 Status FdReader::start(UniqueFd fd, std::string name, OnData on_data, OnEnd on_end) {
-    if (thread_.joinable()) return Status::failure(name + ": already started");
+    if (running()) return Status::failure(name + ": already started");
+    stop();  // joins a thread that ended on its own
+    ended_ = false;
     wake_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!wake_.valid()) return Status::failure(system_error(name, "eventfd", errno));
     fd_ = std::move(fd);
@@ -41,6 +43,7 @@ void FdReader::run() {
         const int ready = ::poll(fds.data(), fds.size(), -1);
         if (ready < 0 && errno == EINTR) continue;
         if (ready < 0) {
+            ended_ = true;
             on_end_(system_error(name_, "poll", errno));
             return;
         }
@@ -57,6 +60,7 @@ void FdReader::run() {
             continue;
         }
         // A tty whose other side went away reads EIO; a pipe or file reads 0 at the end.
+        ended_ = true;
         on_end_(n == 0 ? name_ + ": device closed" : system_error(name_, "read", errno));
         return;
     }

@@ -5,6 +5,7 @@
 // fails or reaches the end, and the thread exits after it. ENOBUFS (a netlink socket dropped
 // messages) is reported as on_data with no bytes: something happened, we do not know what.
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -27,9 +28,10 @@ public:
 
     // Takes ownership of `fd` (which should be O_NONBLOCK); `name` is used in error messages.
     Status start(UniqueFd fd, std::string name, OnData on_data, OnEnd on_end);
-    // Idempotent; returns after the thread has finished.
+    // Idempotent; returns after the thread has finished. Not from on_data or on_end.
     void stop();
-    [[nodiscard]] bool running() const { return thread_.joinable(); }
+    // False once on_end has run (the device went away) or after stop(): start() may be called again.
+    [[nodiscard]] bool running() const { return thread_.joinable() && !ended_; }
 
 private:
     void run();
@@ -39,6 +41,7 @@ private:
     std::string name_;
     OnData on_data_;
     OnEnd on_end_;
+    std::atomic<bool> ended_{false};
     std::thread thread_;
 };
 

@@ -68,6 +68,7 @@ Status SerialScanner::start() {
     std::lock_guard lock(mutex_);
     const std::string& device = options_.device;
     if (reader_ && reader_->running()) return Status::failure(device + ": scanner already started");
+    if (reader_) reader_->stop();  // the thread of a previous run that ended with on_error
     speed_t speed{};
     if (!baud_constant(options_.baud, speed)) {
         return Status::failure(device + ": unsupported baud rate " + std::to_string(options_.baud));
