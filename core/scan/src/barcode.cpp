@@ -114,6 +114,7 @@ Expected<Barcode> parse_barcode(std::string_view raw, int reference_year) {
         if (id == "]C1") return from_fields(detail::split_scanned(data, 3), Symbology::gs1_128, reference_year);
         if (id == "]d2") return from_fields(detail::split_scanned(data, 3), Symbology::gs1_datamatrix, reference_year);
         if (id == "]Q3") return from_fields(detail::split_scanned(data, 3), Symbology::gs1_qr, reference_year);
+        if (id == "]e0") return from_fields(detail::split_scanned(data, 3), Symbology::gs1_databar, reference_year);
         if (id == "]E0") return ean13(data);
         if (id == "]C0") return plain(data, Symbology::code128, id);
         if (id == "]d1") return plain(data, Symbology::datamatrix, id);

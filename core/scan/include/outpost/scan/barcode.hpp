@@ -33,6 +33,7 @@ enum class Symbology {
     gs1_128,          // ]C1
     gs1_datamatrix,   // ]d2
     gs1_qr,           // ]Q3
+    gs1_databar,      // ]e0
     gs1_human_readable,  // "(01)...": typed or printed, not scanned
     ean13,            // ]E0 or 13 bare digits
     code128,          // ]C0: plain text
