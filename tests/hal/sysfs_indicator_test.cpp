@@ -51,10 +51,10 @@ TEST_F(FakeLeds, BeepsUseThePatternTrigger) {
     ASSERT_TRUE(lights.beep(BeepPattern::ok).ok());
     EXPECT_EQ(read_file(beeper("trigger")), "pattern");
     EXPECT_EQ(read_file(beeper("repeat")), "1");
-    EXPECT_EQ(read_file(beeper("pattern")), "1 80 0 0");
+    EXPECT_EQ(read_file(beeper("pattern")), "1 80 1 0 0 20 0 0");
     ASSERT_TRUE(lights.beep(BeepPattern::error).ok());
     EXPECT_EQ(read_file(beeper("repeat")), "3");
-    EXPECT_EQ(read_file(beeper("pattern")), "1 250 0 150");
+    EXPECT_EQ(read_file(beeper("pattern")), "1 250 1 0 0 150 0 0");
 }
 
 TEST_F(FakeLeds, NoBeeperConfiguredIsNotAnError) {

@@ -100,6 +100,8 @@ Status LinuxNetworkLink::start() {
     // simpler than decoding the message. A lost event (ENOBUFS) ends in the same re-read.
     Status started = watcher_->start(
         std::move(socket), "rtnetlink", [this](std::string_view) { refresh(); },
+        // A netlink socket does not fail in practice; if it did, the link keeps its last state
+        // and refresh() still works, which is all the HAL could offer anyway.
         [](const std::string&) {});
     refresh();  // whatever changed between the constructor and the subscription
     return started;

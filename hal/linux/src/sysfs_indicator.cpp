@@ -41,10 +41,15 @@ Status SysfsIndicator::beep(BeepPattern pattern) {
     std::lock_guard lock(mutex_);
     const std::string& beeper = options_.beeper;
     if (beeper.empty()) return {};  // nothing to beep with is not an error: the LED still shows
-    // ledtrig-pattern: "brightness duration_ms" pairs, played `repeat` times.
+    // ledtrig-pattern: "brightness duration_ms" pairs, played `repeat` times. The trigger fades
+    // linearly from one pair's brightness to the next over the first one's duration, so a hard
+    // on/off is written as on-for-T, on-for-0, off-for-T, off-for-0 (the kernel's own example).
     const std::string on = max_brightness(beeper);
     const bool ok = pattern == BeepPattern::ok;
-    const std::string steps = ok ? on + " 80 0 0" : on + " 250 0 150";
+    const auto beep_then_pause = [&on](const char* beep_ms, const char* pause_ms) {
+        return on + " " + beep_ms + " " + on + " 0 0 " + pause_ms + " 0 0";
+    };
+    const std::string steps = ok ? beep_then_pause("80", "20") : beep_then_pause("250", "150");
     const std::string repeat = ok ? "1" : "3";
     if (Status s = write_attribute(attribute(beeper, "trigger"), "pattern"); !s) return s;
     if (Status s = write_attribute(attribute(beeper, "repeat"), repeat); !s) return s;
