@@ -18,6 +18,19 @@ namespace {
 
 using namespace std::chrono_literals;
 
+TEST(HalResult, HoldsAValueOrAMessageNeverNeither) {
+    const Result<int> value = 7;
+    EXPECT_TRUE(value.ok());
+    EXPECT_EQ(*value, 7);
+    EXPECT_TRUE(value.message().empty());
+    const Result<int> failed = Status::failure("/dev/ttyACM0: open: No such file or directory");
+    EXPECT_FALSE(failed.ok());
+    EXPECT_EQ(failed.message(), "/dev/ttyACM0: open: No such file or directory");
+    const Result<int> confused = Status{};  // an ok Status carries no value: still a failure
+    EXPECT_FALSE(confused.ok());
+    EXPECT_FALSE(confused.message().empty());
+}
+
 TEST(SimNetworkLink, ObserverSeesChangesOnly) {
     SimNetworkLink link(false);
     std::vector<bool> seen;

@@ -32,7 +32,8 @@ template <typename T>
 class [[nodiscard]] Result {
 public:
     Result(T value) : value_(std::move(value)) {}     // NOLINT: implicit by design, like Expected
-    Result(Status failure) : status_(std::move(failure)) {}  // NOLINT: must be a failure
+    Result(Status failure)  // NOLINT: implicit, so `return Status::failure(...)` reads naturally
+        : status_(failure.ok() ? Status::failure("no value and no error (HAL bug)") : std::move(failure)) {}
 
     [[nodiscard]] bool ok() const noexcept { return value_.has_value(); }
     explicit operator bool() const noexcept { return ok(); }
