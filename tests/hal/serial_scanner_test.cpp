@@ -1,0 +1,137 @@
+// The serial scanner on a pseudo-terminal: the test writes to the master side as a scanner
+// would, the SerialScanner reads the slave side as it reads /dev/ttyACM0.
+
+#include "hal/linux/serial_scanner.hpp"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "wait_for.hpp"
+
+namespace hal::linux {
+namespace {
+
+using outpost::testing::wait_until;
+
+class Pty {
+public:
+    Pty() {
+        master_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0) return;
+        std::array<char, 128> name{};
+        if (::ptsname_r(master_, name.data(), name.size()) == 0) slave_ = name.data();
+    }
+    ~Pty() { close_master(); }
+    Pty(const Pty&) = delete;
+    Pty& operator=(const Pty&) = delete;
+
+    [[nodiscard]] const std::string& slave() const { return slave_; }
+    bool write(const std::string& bytes) const {
+        return ::write(master_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+    }
+    void close_master() {
+        if (master_ >= 0) ::close(master_);
+        master_ = -1;
+    }
+
+private:
+    int master_ = -1;
+    std::string slave_;
+};
+
+// What the handlers received, read from the test thread while the reader thread writes it.
+struct Received {
+    std::mutex mutex;
+    std::vector<std::string> scans;
+    std::vector<std::string> errors;
+
+    void attach(BarcodeScanner& scanner) {
+        scanner.set_handlers(
+            [this](const std::string& raw) { std::lock_guard lock(mutex); scans.push_back(raw); },
+            [this](const std::string& message) { std::lock_guard lock(mutex); errors.push_back(message); });
+    }
+    std::size_t scan_count() { std::lock_guard lock(mutex); return scans.size(); }
+    std::size_t error_count() { std::lock_guard lock(mutex); return errors.size(); }
+};
+
+TEST(SerialScanner, DeliversScansTerminatedByCrLfOrCrlf) {
+    Pty pty;
+    ASSERT_FALSE(pty.slave().empty()) << "no pseudo-terminal available";
+    SerialScanner scanner({pty.slave(), 115200});
+    Received received;
+    received.attach(scanner);
+    ASSERT_TRUE(scanner.start().ok());
+
+    const std::string gs1 = "]C1" "0109501101530003" "17251231" "10AB1\x1d" "21S9";
+    ASSERT_TRUE(pty.write(gs1 + "\r\n"));
+    ASSERT_TRUE(pty.write("]E04006381333931\r"));
+    ASSERT_TRUE(pty.write("]C0PAL"));  // one scan split over two writes
+    ASSERT_TRUE(pty.write("LET\n"));
+    ASSERT_TRUE(wait_until([&] { return received.scan_count() >= 3; }));
+    scanner.stop();
+    EXPECT_EQ(received.scans, (std::vector<std::string>{gs1, "]E04006381333931", "]C0PALLET"}));
+    EXPECT_TRUE(received.errors.empty());
+}
+
+TEST(SerialScanner, DropsAnOverlongScanReportsItAndGoesOn) {
+    Pty pty;
+    ASSERT_FALSE(pty.slave().empty());
+    SerialScanner scanner({pty.slave(), 9600, 16});
+    Received received;
+    received.attach(scanner);
+    ASSERT_TRUE(scanner.start().ok());
+    ASSERT_TRUE(pty.write(std::string(40, '7') + "\r\n]C0OK\r\n"));
+    ASSERT_TRUE(wait_until([&] { return received.scan_count() >= 1; }));
+    scanner.stop();
+    EXPECT_EQ(received.scans, (std::vector<std::string>{"]C0OK"}));
+    ASSERT_EQ(received.errors.size(), 1u);
+    EXPECT_NE(received.errors[0].find("longer than 16"), std::string::npos) << received.errors[0];
+}
+
+TEST(SerialScanner, ReportsTheDeviceGoingAway) {
+    Pty pty;
+    ASSERT_FALSE(pty.slave().empty());
+    SerialScanner scanner({pty.slave(), 9600});
+    Received received;
+    received.attach(scanner);
+    ASSERT_TRUE(scanner.start().ok());
+    pty.close_master();  // like unplugging a USB scanner
+    ASSERT_TRUE(wait_until([&] { return received.error_count() >= 1; }));
+    std::lock_guard lock(received.mutex);
+    EXPECT_NE(received.errors[0].find(pty.slave()), std::string::npos) << received.errors[0];
+}
+
+TEST(SerialScanner, StartFailsWithTheDeviceAndReason) {
+    SerialScanner missing({"/dev/outpost-no-such-tty", 9600});
+    const Status status = missing.start();
+    ASSERT_FALSE(status.ok());
+    EXPECT_NE(status.message().find("/dev/outpost-no-such-tty: open"), std::string::npos) << status.message();
+
+    Pty pty;
+    SerialScanner odd_rate({pty.slave(), 12345});
+    const Status rate = odd_rate.start();
+    ASSERT_FALSE(rate.ok());
+    EXPECT_NE(rate.message().find("unsupported baud rate 12345"), std::string::npos) << rate.message();
+}
+
+TEST(SerialScanner, StopIsIdempotentAndStartTwiceIsAnError) {
+    Pty pty;
+    ASSERT_FALSE(pty.slave().empty());
+    SerialScanner scanner({pty.slave(), 9600});
+    ASSERT_TRUE(scanner.start().ok());
+    EXPECT_FALSE(scanner.start().ok());
+    scanner.stop();
+    scanner.stop();
+    EXPECT_TRUE(scanner.start().ok()) << "a stopped scanner can be started again";
+}
+
+}  // namespace
+}  // namespace hal::linux
