@@ -53,6 +53,7 @@ TEST(Quarantine, DamagedOutboxIsMovedAsideReportedAndSalvaged) {
         << agent.status().dump(2) << "\n" << agent.log();
     EXPECT_EQ(sim.stats()["accepted"], recovered);
     EXPECT_EQ(sim.stats()["duplicates"], 0);
+    EXPECT_EQ(agent.status()["outbox"]["dead"], 0) << "salvage queued a damaged operation";
 }
 
 }  // namespace

@@ -211,14 +211,14 @@ TEST(OutboxQuarantine, CorruptFileIsMovedAsideAndSalvaged) {
     EXPECT_NE(outbox->quarantine()->reason.find("damaged"), std::string::npos) << outbox->quarantine()->reason;
     EXPECT_EQ(outbox->counts()->pending, 0);
 
-    auto report = outbox->salvage(moved);
+    auto report = outbox->salvage(moved, nullptr);
     ASSERT_TRUE(report) << report.error().describe();
     EXPECT_GT(report->recovered, 100);
     EXPECT_LT(report->recovered, 300);  // some rows sat on the damaged pages
     EXPECT_EQ(outbox->counts()->pending, report->recovered);
 
     // Salvaging twice adds nothing: keys already in the live outbox are skipped.
-    auto again = outbox->salvage(moved);
+    auto again = outbox->salvage(moved, nullptr);
     ASSERT_TRUE(again);
     EXPECT_EQ(again->recovered, 0);
     EXPECT_EQ(again->already_known, report->recovered);

@@ -153,9 +153,11 @@ int main(int argc, char** argv) {
         std::error_code ignored;
         const auto absolute = std::filesystem::absolute(salvage_path, ignored).string();
         if (const int code = call(socket, {{"cmd", "salvage"}, {"path", absolute}}, answer); code != 0) return code;
-        std::printf("recovered %lld, already queued %lld, delivered before (skipped) %lld, unreadable %lld\n",
+        std::printf("recovered %lld, already queued %lld, delivered before (skipped) %lld, unreadable %lld, "
+                    "damaged (refused by validation) %lld\n",
                     answer.value("recovered", 0LL), answer.value("already_known", 0LL),
-                    answer.value("delivered_skipped", 0LL), answer.value("unreadable", 0LL));
+                    answer.value("delivered_skipped", 0LL), answer.value("unreadable", 0LL),
+                    answer.value("rejected", 0LL));
         return 0;
     }
     if (sim_link->parsed()) {

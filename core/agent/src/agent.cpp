@@ -139,17 +139,26 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
         if (path == request.end() || !path->is_string() || path->get_ref<const std::string&>().empty()) {
             return failure("salvage needs \"path\": the quarantined outbox file");
         }
-        auto report = outbox->salvage(path->get<std::string>());
+        // Damaged bytes can hide inside a readable row: each salvaged operation passes intake's
+        // validation again before it is queued.
+        auto report = outbox->salvage(path->get<std::string>(), [](const outbox::NewOperation& operation) {
+            if (operation.kind != intake::kPickingOrderKind) return false;
+            const auto payload = nlohmann::json::parse(operation.payload, nullptr, false);
+            return !payload.is_discarded() && intake::prepare_picking_order(payload, operation.idempotency_key, "")
+                                                  .has_value();
+        });
         if (!report) return failure(report.error().message);
         log::info("outbox", "salvaged " + std::to_string(report->recovered) + " operation(s) from " +
                                 path->get<std::string>() + " (" + std::to_string(report->already_known) +
-                                " already known, " + std::to_string(report->unreadable) + " unreadable)");
+                                " already known, " + std::to_string(report->unreadable) + " unreadable, " +
+                                std::to_string(report->rejected) + " damaged)");
         din_worker->notify_enqueued();
         return {{"ok", true},
                 {"recovered", report->recovered},
                 {"already_known", report->already_known},
                 {"delivered_skipped", report->delivered_skipped},
-                {"unreadable", report->unreadable}};
+                {"unreadable", report->unreadable},
+                {"rejected", report->rejected}};
     }
     if (command.rfind("dead.", 0) == 0) return handle_dead_letters(command, request);
     return failure("unknown command '" + command +

@@ -63,7 +63,7 @@ std::optional<SalvagedRow> read_one(sqlite3* db, OperationId id, bool& damaged) 
 
 }  // namespace
 
-Expected<SalvageReport> Outbox::salvage(const std::string& path) {
+Expected<SalvageReport> Outbox::salvage(const std::string& path, const SalvageCheck& accept) {
     sqlite3* source = nullptr;
     if (sqlite3_open_v2(path.c_str(), &source, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
         Error error = detail::sqlite_error(source, sqlite3_errcode(source), "opening " + path + " for salvage");
@@ -109,6 +109,8 @@ Expected<SalvageReport> Outbox::salvage(const std::string& path) {
     for (auto& row : rows) {
         if (row.delivered) {
             ++report.delivered_skipped;
+        } else if (accept && !accept(row.operation)) {
+            ++report.rejected;
         } else {
             to_queue.push_back(std::move(row.operation));
         }

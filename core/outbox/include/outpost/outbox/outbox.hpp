@@ -138,6 +138,7 @@ struct SalvageReport {
     std::int64_t already_known = 0;  // keys the live outbox holds already
     std::int64_t delivered_skipped = 0;
     std::int64_t unreadable = 0;     // rows (or ranges) that could not be read
+    std::int64_t rejected = 0;       // read, but refused by the caller's check (damaged content)
 };
 
 class Outbox {
@@ -177,8 +178,10 @@ public:
     Expected<std::int64_t> prune_delivered(UnixMillis delivered_before, int max_rows = 500, int max_pages = 256);
 
     // Copies the undelivered operations still readable in `path` (a quarantined outbox) into
-    // this one, keeping their idempotency keys; keys already here are skipped.
-    Expected<SalvageReport> salvage(const std::string& path);
+    // this one, keeping their idempotency keys; keys already here are skipped. A readable row may
+    // still hold damaged bytes: `accept` (intake's validation) decides what is queued again.
+    using SalvageCheck = std::function<bool(const NewOperation&)>;
+    Expected<SalvageReport> salvage(const std::string& path, const SalvageCheck& accept);
 
     // Dead letters, oldest first.
     Expected<std::vector<Operation>> list_dead(int limit = 100);
