@@ -116,10 +116,21 @@ void DeliveryWorker::record_outcome_locked(const connectors::DeliveryResult& res
             status_.last_error = result.message;
             break;
         case connectors::Outcome::AuthFailed:
+            // Wrong credentials do not fix themselves in seconds: every thread of this upstream
+            // waits the backoff cap before anyone tries to log in again.
             breaker_.record_neutral();
+            auth_hold_until_ = Clock::now() + settings_.backoff_cap;
             status_.auth = "failed";
             status_.last_error = result.message;
             break;
+    }
+    if (auth_hold_until_ > Clock::now()) {
+        status_.paused_until = now + settings_.backoff_cap.count();
+    } else if (breaker_.state() == CircuitBreaker::State::Open) {
+        status_.paused_until = now + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         breaker_.open_until() - Clock::now()).count();
+    } else {
+        status_.paused_until.reset();
     }
     status_.circuit = to_string(breaker_.state());
     status_.consecutive_failures = breaker_.consecutive_failures();
@@ -180,8 +191,8 @@ bool DeliveryWorker::settle(const outbox::Operation& operation, const connectors
 bool DeliveryWorker::may_send_locked(Clock::time_point now, std::optional<Clock::time_point>& retry_at) {
     retry_at.reset();
     if (!link_up_) return false;  // woken by the link observer
-    if (now < flush_not_before_) {
-        retry_at = flush_not_before_;
+    if (now < flush_not_before_ || now < auth_hold_until_) {
+        retry_at = std::max(flush_not_before_, auth_hold_until_);
         return false;
     }
     if (!breaker_.try_acquire(now)) {

@@ -36,8 +36,13 @@ nlohmann::json status_report(const StatusInputs& inputs) {
                                                 {"reason", inputs.quarantine->reason}}
                                : nlohmann::json(nullptr);
     nlohmann::json upstreams = nlohmann::json::object();
-    for (const auto& [name, queue] : inputs.upstreams) {
+    for (const auto& [name, queue_in] : inputs.upstreams) {
+        UpstreamQueue queue = queue_in;
         const UpstreamStatus& status = queue.dispatcher;
+        // The next attempt is the later of what the queue holds and what holds the upstream back.
+        if (queue.next_attempt_at && status.paused_until) {
+            queue.next_attempt_at = std::max(*queue.next_attempt_at, *status.paused_until);
+        }
         // Stalled: work is overdue by more than stall_after although nothing holds it back
         // (link up, circuit closed, login fine). Something is wrong in the agent itself.
         const UnixMillis last_activity = std::max(status.ready_since, status.last_attempt_at.value_or(0));
@@ -49,6 +54,9 @@ nlohmann::json status_report(const StatusInputs& inputs) {
                            {"circuit", status.circuit},
                            {"consecutive_failures", status.consecutive_failures},
                            {"next_attempt_at", optional_time(queue.next_attempt_at)},
+                           {"next_attempt_in_ms", queue.next_attempt_at
+                                                      ? nlohmann::json(std::max<UnixMillis>(0, *queue.next_attempt_at - now))
+                                                      : nlohmann::json(nullptr)},
                            {"stalled", stalled},
                            {"last_success_at", optional_time(status.last_success_at)},
                            {"last_attempt_at", optional_time(status.last_attempt_at)},

@@ -54,6 +54,7 @@ struct UpstreamStatus {
     std::optional<UnixMillis> last_success_at;
     std::optional<UnixMillis> last_attempt_at;
     UnixMillis ready_since = 0;  // when the dispatcher last became able to send (start, link up)
+    std::optional<UnixMillis> paused_until;  // circuit open or login refused: nothing is sent before
     std::string last_error;
     std::int64_t delivered_total = 0;
 };
@@ -106,6 +107,7 @@ private:
     bool stopping_ = false;
     std::uint64_t generation_ = 1;  // bumped by every wake-up reason (new work, link, recovery)
     Clock::time_point flush_not_before_{};
+    Clock::time_point auth_hold_until_{};  // after a refused login: the whole upstream waits
     UpstreamStatus status_;
     std::vector<std::unique_ptr<transport::HttpClient>> clients_;
     std::vector<std::thread> threads_;
