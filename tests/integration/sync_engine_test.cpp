@@ -92,6 +92,23 @@ TEST(SyncEngine, ExpiredTokenMidDrainLogsInAgainAndLosesNothing) {
     EXPECT_EQ(agent.status()["outbox"]["dead"], 0);
 }
 
+TEST(SyncEngine, TokenCloseToExpiryIsRenewedBeforeALargeDrain) {
+    SimulatorOptions options;
+    options.token_ttl_seconds = 300;  // inside the 10-minute renewal window from the start
+    Simulator sim(options);
+    AgentHarness agent(sim, /*link_up=*/false);
+    enqueue(agent, "SSL-W", 0);
+    agent.set_link(true);
+    ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; })) << agent.log();
+    const int logins_before = sim.stats()["logins"];
+    agent.set_link(false);
+    for (int i = 1; i <= 150; ++i) enqueue(agent, "SSL-W" + std::to_string(i % 10), i);
+    agent.set_link(true);
+    ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 151; }, 30s)) << agent.log();
+    EXPECT_EQ(sim.stats()["logins"].get<int>(), logins_before + 1) << "the session was not renewed before the drain";
+    EXPECT_EQ(sim.stats()["unauthorized"], 0);
+}
+
 int run_ctl(const std::string& arguments, std::string& output) {
     TempDir dir;
     const std::string command = std::string(paths::kOutpostctl) + " " + arguments + " > " + dir.file("out") + " 2>&1";

@@ -20,7 +20,7 @@ Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {
                                  pki_file(options_.server_key), "--client-ca", pki_file("ca.pem"), "--host",
                                  "127.0.0.1", "--port", "0", "--admin-port", "0", "--db", dir_.file("sim.db"),
                                  "--ready-file", ready, "--din-user", options_.din_user, "--din-password",
-                                 options_.din_password},
+                                 options_.din_password, "--token-ttl", std::to_string(options_.token_ttl_seconds)},
         dir_.file("sim.log"));
     nlohmann::json ports;
     const bool up = wait_until([&] {

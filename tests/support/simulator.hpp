@@ -17,6 +17,7 @@ struct SimulatorOptions {
     std::string server_key = "server.key";
     std::string din_user = "demo";
     std::string din_password = "demo-password";
+    int token_ttl_seconds = 3600;
 };
 
 class Simulator {

@@ -1,6 +1,7 @@
 #include "outpost/agent/delivery_worker.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "outpost/common/log.hpp"
 
@@ -69,6 +70,7 @@ void DeliveryWorker::set_link_up(bool up) {
             flush_not_before_ = Clock::now() + std::chrono::milliseconds(
                                                    std::uniform_int_distribution<long long>(0, jitter)(random_));
         }
+        if (up && !link_up_) drain_starting_ = true;
         link_up_ = up;
         ++generation_;
     }
@@ -231,8 +233,12 @@ void DeliveryWorker::run(transport::HttpClient& http) {
             continue;
         }
         const auto seen = generation_;
+        const bool prepare_drain = std::exchange(drain_starting_, false);
         lock.unlock();
 
+        if (prepare_drain) {
+            if (auto counts = outbox_.counts(); counts) connector_.before_drain(http, counts->pending);
+        }
         const UnixMillis now = wall_clock_now_ms();
         auto claimed = outbox_.claim_next(upstream_, now);
         if (claimed && claimed->has_value()) {

@@ -43,6 +43,16 @@ DinConnector::TokenOrFailure DinConnector::valid_token(transport::HttpClient& ht
     return {token_->value, std::nullopt};
 }
 
+void DinConnector::before_drain(transport::HttpClient& http, std::int64_t backlog) {
+    if (backlog < kLargeBacklog) return;
+    std::lock_guard lock(token_mutex_);
+    if (!token_ || token_->expires_at - kDrainRefreshWindow > std::chrono::system_clock::now()) return;
+    // The token would run out part-way through the drain: a 401 and a second round trip per
+    // thread then. Renew it now; if that fails, the old one is still used until it expires.
+    std::optional<Token> previous = token_;
+    if (log_in_locked(http)) token_ = previous;
+}
+
 void DinConnector::forget_token(const std::string& token) {
     std::lock_guard lock(token_mutex_);
     // Only the token that was refused: another thread may already have logged in again.

@@ -107,7 +107,8 @@ private:
     bool stopping_ = false;
     std::uint64_t generation_ = 1;  // bumped by every wake-up reason (new work, link, recovery)
     Clock::time_point flush_not_before_{};
-    Clock::time_point auth_hold_until_{};  // after a refused login: the whole upstream waits
+    Clock::time_point auth_hold_until_{};
+    bool drain_starting_ = true;  // the first sender after start or link-up prepares the session  // after a refused login: the whole upstream waits
     UpstreamStatus status_;
     std::vector<std::unique_ptr<transport::HttpClient>> clients_;
     std::vector<std::thread> threads_;

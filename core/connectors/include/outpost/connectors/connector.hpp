@@ -6,6 +6,8 @@
 // dispatcher calls deliver() from several threads at once, one HttpClient per thread, and the
 // connector shares its login session between them.
 
+#include <cstdint>
+
 #include "outpost/connectors/delivery.hpp"
 #include "outpost/outbox/outbox.hpp"
 #include "outpost/transport/http_client.hpp"
@@ -16,6 +18,12 @@ class Connector {
 public:
     virtual ~Connector() = default;
     virtual DeliveryResult deliver(transport::HttpClient& http, const outbox::Operation& operation) = 0;
+    // Called once before a drain starts (start-up, link back) with the number of operations
+    // waiting: a connector refreshes a session that would expire in the middle of it.
+    virtual void before_drain(transport::HttpClient& http, std::int64_t backlog) {
+        (void)http;
+        (void)backlog;
+    }
 };
 
 }  // namespace outpost::connectors

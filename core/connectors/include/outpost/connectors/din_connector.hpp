@@ -35,6 +35,11 @@ public:
     explicit DinConnector(DinSettings settings);
 
     DeliveryResult deliver(transport::HttpClient& http, const outbox::Operation& operation) override;
+    // With a large backlog, a token that expires within kDrainRefreshWindow is renewed first.
+    void before_drain(transport::HttpClient& http, std::int64_t backlog) override;
+
+    static constexpr std::int64_t kLargeBacklog = 100;
+    static constexpr std::chrono::minutes kDrainRefreshWindow{10};
 
 private:
     // A token, or the result to report for the operation when none could be had.
