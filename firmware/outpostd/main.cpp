@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "outpost/agent/agent.hpp"
 #include "outpost/common/log.hpp"
 #include "outpost/config/config.hpp"
+#include "outpost/config/secret_files.hpp"
 #include "outpost/transport/library_versions.hpp"
 #include "outpost_version.hpp"
 
@@ -52,6 +54,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "outpostd: %s\n", config.error().describe().c_str());
         return 1;
     }
+    // Secrets readable by the agent's user only; everything the agent creates likewise (the
+    // outbox holds operators' work and upstream answers).
+    if (auto key = outpost::config::require_private_file(config->tls.key_file, "the client private key"); !key) {
+        std::fprintf(stderr, "outpostd: refusing to start: %s\n", key.error().message.c_str());
+        return 1;
+    }
+    ::umask(0077);
     if (check_only) {
         std::printf("outpostd: %s is valid\n", config_path.c_str());
         return 0;

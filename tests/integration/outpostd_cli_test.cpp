@@ -5,9 +5,11 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "simulator.hpp"
 #include "temp_dir.hpp"
 #include "test_paths.hpp"
 
@@ -46,6 +48,25 @@ TEST(OutpostdCli, MissingConfigurationFileIsAClearError) {
     std::string output;
     EXPECT_EQ(run(std::string(paths::kOutpostd) + " --config /nonexistent/outpostd.toml", output), 1);
     EXPECT_NE(output.find("/nonexistent/outpostd.toml: cannot read"), std::string::npos) << output;
+}
+
+TEST(OutpostdCli, RefusesAPrivateKeyReadableByOthers) {
+    TempDir dir;
+    std::filesystem::copy_file(pki_file("client.key"), dir.file("client.key"));
+    std::filesystem::permissions(dir.file("client.key"), std::filesystem::perms::owner_read |
+                                                             std::filesystem::perms::owner_write |
+                                                             std::filesystem::perms::group_read |
+                                                             std::filesystem::perms::others_read);
+    std::ofstream(dir.file("outpostd.toml"))
+        << "device_id = \"x\"\n[storage]\noutbox_path = \"outbox.db\"\n[control]\nsocket_path = \"s.sock\"\n"
+        << "[tls]\nca_file = \"" << pki_file("ca.pem") << "\"\ncert_file = \"" << pki_file("client.pem")
+        << "\"\nkey_file = \"client.key\"\n[upstream.din]\nbase_url = \"https://localhost:1\"\n"
+        << "username = \"u\"\npassword = \"p\"\n";
+    std::string output;
+    EXPECT_EQ(run(std::string(paths::kOutpostd) + " --config " + dir.file("outpostd.toml"), output), 1);
+    EXPECT_NE(output.find("client.key is accessible to group or others (mode 0644)"), std::string::npos) << output;
+    EXPECT_NE(output.find("chmod 600"), std::string::npos) << output;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("outbox.db"))) << "started anyway";
 }
 
 }  // namespace

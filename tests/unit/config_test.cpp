@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "outpost/config/config.hpp"
@@ -44,11 +45,26 @@ TEST(Config, ValidFileWithDefaults) {
 TEST(Config, PasswordFromFile) {
     outpost::testing::TempDir dir;
     std::ofstream(dir.file("din.password")) << "from-file\n";
+    std::filesystem::permissions(dir.file("din.password"), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     std::string text = kValid;
     text.replace(text.find("password = \"secret\""), 19, "password_file = \"din.password\"");
     auto config = parse_config(text, dir.file("outpostd.toml"));
     ASSERT_TRUE(config) << config.error().describe();
     EXPECT_EQ(config->din.password, "from-file");
+}
+
+TEST(Config, PasswordFileReadableByOthersIsRefused) {
+    outpost::testing::TempDir dir;
+    std::ofstream(dir.file("din.password")) << "from-file\n";
+    std::filesystem::permissions(dir.file("din.password"), std::filesystem::perms::owner_read |
+                                                               std::filesystem::perms::owner_write |
+                                                               std::filesystem::perms::others_read);
+    std::string text = kValid;
+    text.replace(text.find("password = \"secret\""), 19, "password_file = \"din.password\"");
+    auto config = parse_config(text, dir.file("outpostd.toml"));
+    ASSERT_FALSE(config);
+    EXPECT_NE(config.error().message.find("chmod 600"), std::string::npos) << config.error().message;
+    EXPECT_EQ(config.error().message.find("from-file"), std::string::npos) << "the secret leaked into the error";
 }
 
 struct BadCase {

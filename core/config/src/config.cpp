@@ -1,4 +1,5 @@
 #include "outpost/config/config.hpp"
+#include "outpost/config/secret_files.hpp"
 
 #include <toml++/toml.h>
 
@@ -245,7 +246,11 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     } else {
         auto file = get_string(din, "upstream.din", "password_file", true, source);
         if (!file) return file.error();
-        auto secret = read_secret_file(resolve_path(*file, source), "upstream.din.password_file", source);
+        const std::string secret_path = resolve_path(*file, source);
+        if (auto private_file = require_private_file(secret_path, "upstream.din.password_file"); !private_file) {
+            return config_error(source, private_file.error().message);
+        }
+        auto secret = read_secret_file(secret_path, "upstream.din.password_file", source);
         if (!secret) return secret.error();
         config.din.password = *secret;
     }
