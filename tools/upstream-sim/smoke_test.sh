@@ -210,7 +210,7 @@ seen=()
 for key in f-1 f-1 f-1 f-1; do seen+=("$(status_of "$(post_picking "$token" "$key" "$(picking SSL-F F 2026-11-23T11:00:00Z)")")"); done
 check "faults in sequence, then normal" "500 500 429 201" "${seen[*]}"
 curl -sS -X POST "$admin/admin/faults" -d '{"path": "/ifp/login", "statuses": [503]}' >/dev/null
-check "faults listed" '{"/ifp/login":[503]}' "$(curl -sS "$admin/admin/faults" | jq -c .faults)"
+check "faults listed" '{"/ifp/login":[{"retry_after":"1","status":503}]}' "$(curl -sS "$admin/admin/faults" | jq -c .faults)"
 check "faults cleared" '{}' "$(curl -sS -X DELETE "$admin/admin/faults" | jq -c .faults)"
 check "bad fault request 422" 422 "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$admin/admin/faults" -d '{"path": "x", "statuses": [200]}')"
 
