@@ -1,11 +1,14 @@
 #include "api_hooks.hpp"
 
+#include "hangup.hpp"
 #include "http_json.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 namespace upstream_sim {
 namespace {
@@ -30,6 +33,10 @@ bool is_blank(const std::string& text) {
                      [](unsigned char c) { return std::isspace(c) != 0; });
 }
 
+// The status a hung-up request's response carries, so the post-routing hook knows it was
+// already counted and logged (hang_up_on) and that nothing will be sent. Never on the wire.
+constexpr int status_hung_up = 0;
+
 }  // namespace
 
 void ApiGate::install_hooks(httplib::Server& server) const {
@@ -37,21 +44,35 @@ void ApiGate::install_hooks(httplib::Server& server) const {
   // httplib runs this just before it writes the response, so a test reading /admin/stats after
   // getting its answer always sees its own request counted.
   server.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == status_hung_up) return;
     stats_.on_api_response(req.path, res.status);
     std::fprintf(stderr, "upstream-sim: %s %s -> %d\n", req.method.c_str(), req.path.c_str(),
                  res.status);
   });
 }
 
-bool ApiGate::intercept(const httplib::Request& req, httplib::Response& res) const {
-  if (!faults_.up()) {
+void ApiGate::serve(const httplib::Request& req, httplib::Response& res,
+                    const httplib::Server::Handler& handler) const {
+  const FaultDecision decision = faults_.take(req.path);
+  const Hangup hangup = decision.step ? decision.step->hangup : Hangup::none;
+  // after_applying runs the endpoint as usual (the operation is stored, the counters move) and
+  // only throws its answer away.
+  if (hangup != Hangup::without_applying && !intercept(req, res, decision)) handler(req, res);
+  hold(decision);
+  if (hangup != Hangup::none) hang_up_on(req, res);
+}
+
+bool ApiGate::intercept(const httplib::Request& req, httplib::Response& res,
+                        const FaultDecision& decision) const {
+  if (decision.down) {
     res.set_header("Retry-After", "1");
     send_error(res, 503, "upstream down (simulated)");
     return true;
   }
-  if (const auto status = faults_.take(req.path)) {
-    if (*status == 429 || *status == 503) res.set_header("Retry-After", "1");
-    send_error(res, *status, "simulated fault (HTTP " + std::to_string(*status) + ")");
+  if (decision.step && decision.step->status) {
+    const int status = *decision.step->status;
+    if (decision.step->retry_after) res.set_header("Retry-After", *decision.step->retry_after);
+    send_error(res, status, "simulated fault (HTTP " + std::to_string(status) + ")");
     return true;
   }
   if (device_header_required_ && is_blank(req.get_header_value("X-Device-Id"))) {
@@ -65,10 +86,34 @@ bool ApiGate::intercept(const httplib::Request& req, httplib::Response& res) con
   return false;
 }
 
+// The delay comes after the endpoint ran: a client that times out while waiting has had its
+// request applied all the same, which is the case an agent's retry must survive.
+void ApiGate::hold(const FaultDecision& decision) const {
+  const std::int64_t delay_ms =
+      decision.latency_ms + (decision.step ? decision.step->delay_ms : 0);
+  if (delay_ms <= 0) return;
+  stats_.on_delayed();
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+}
+
+void ApiGate::hang_up_on(const httplib::Request& req, httplib::Response& res) const {
+  const int fd = connection_socket(req);
+  if (fd < 0) {
+    send_error(res, 500, "the simulator cannot close this connection (not TLS)");
+    return;
+  }
+  // Counted before the connection goes, so a test that sees the hang-up sees it counted.
+  stats_.on_closed_without_answer(req.path);
+  std::fprintf(stderr, "upstream-sim: %s %s -> closed without answer\n", req.method.c_str(),
+               req.path.c_str());
+  res.status = status_hung_up;
+  hang_up(fd);
+}
+
 httplib::Server::Handler ApiGate::guard(httplib::Server::Handler handler) const {
   return [this, handler = std::move(handler)](const httplib::Request& req,
                                               httplib::Response& res) {
-    if (!intercept(req, res)) handler(req, res);
+    serve(req, res, handler);
   };
 }
 

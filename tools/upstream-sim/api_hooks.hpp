@@ -1,9 +1,12 @@
 // The rules every upstream API request goes through before its endpoint sees it, from the
 // contract's "rules common to every upstream" plus the simulator's fault injection:
 //   1. simulated outage: 503 + Retry-After: 1 for everything;
-//   2. queued fault statuses for this path;
+//   2. the path's next fault step: a status (with its Retry-After), or a hang-up without
+//      applying the request;
 //   3. X-Device-Id present (when required);
 //   4. a body, if any, sent as Content-Type: application/json.
+// Then the endpoint; then the step's delay plus the path's latency; then, for the hang-up steps,
+// the connection is closed instead of answered.
 // And after every response: the counters and one access-log line (method, path, status; never
 // headers or bodies, which carry passwords and tokens).
 #pragma once
@@ -33,8 +36,13 @@ class ApiGate {
   void install_fallback(httplib::Server& server) const;
 
  private:
+  void serve(const httplib::Request& req, httplib::Response& res,
+             const httplib::Server::Handler& handler) const;
   // true when it answered the request itself.
-  bool intercept(const httplib::Request& req, httplib::Response& res) const;
+  bool intercept(const httplib::Request& req, httplib::Response& res,
+                 const FaultDecision& decision) const;
+  void hold(const FaultDecision& decision) const;
+  void hang_up_on(const httplib::Request& req, httplib::Response& res) const;
 
   Faults& faults_;
   Stats& stats_;

@@ -39,7 +39,7 @@ nlohmann::json picking_resource(std::int64_t picking_id, const std::string& key_
 }
 
 void login(const httplib::Request& req, httplib::Response& res, Store& store, Stats& stats,
-           const DinSettings& settings) {
+           const DinSettings& settings, const TokenTtl& token_ttl) {
   const auto body = parse_json(req.body);
   if (!body) {
     stats.on_login(false);
@@ -64,7 +64,7 @@ void login(const httplib::Request& req, httplib::Response& res, Store& store, St
 
   const std::string token = random_token();
   const std::int64_t now = unix_now();
-  const std::int64_t expires_at = now + settings.token_ttl_seconds;
+  const std::int64_t expires_at = now + token_ttl.seconds();
   store.add_token(sha256_hex(token), username, now, expires_at);
   stats.on_login(true);
   send_json(res, 200,
@@ -148,10 +148,11 @@ void post_picking(const httplib::Request& req, httplib::Response& res, Store& st
 }  // namespace
 
 void register_din_api(httplib::Server& server, const ApiGate& gate, Store& store, Stats& stats,
-                      const DinSettings& settings) {
+                      const DinSettings& settings, const TokenTtl& token_ttl) {
   const httplib::Server::Handler login_handler =
-      [&store, &stats, settings](const httplib::Request& req, httplib::Response& res) {
-        login(req, res, store, stats, settings);
+      [&store, &stats, settings, &token_ttl](const httplib::Request& req,
+                                             httplib::Response& res) {
+        login(req, res, store, stats, settings, token_ttl);
       };
   const httplib::Server::Handler picking_handler =
       [&store, &stats](const httplib::Request& req, httplib::Response& res) {

@@ -7,6 +7,7 @@
 #include "api_hooks.hpp"
 #include "stats.hpp"
 #include "store.hpp"
+#include "token_ttl.hpp"
 
 #include <httplib.h>
 
@@ -18,12 +19,11 @@ namespace upstream_sim {
 struct DinSettings {
   std::string username;
   std::string password;
-  std::int64_t token_ttl_seconds = 3600;
 };
 
-// Registers the DIN endpoints on server, each behind gate's common rules. store and stats must
-// outlive the server.
+// Registers the DIN endpoints on server, each behind gate's common rules. store, stats and
+// token_ttl must outlive the server.
 void register_din_api(httplib::Server& server, const ApiGate& gate, Store& store, Stats& stats,
-                      const DinSettings& settings);
+                      const DinSettings& settings, const TokenTtl& token_ttl);
 
 }  // namespace upstream_sim

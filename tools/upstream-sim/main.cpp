@@ -11,6 +11,8 @@
 #include "stats.hpp"
 #include "store.hpp"
 #include "tls.hpp"
+#include "tls_faults.hpp"
+#include "token_ttl.hpp"
 
 #include <CLI/CLI.hpp>
 #include <httplib.h>
@@ -48,7 +50,8 @@ struct Options {
   int admin_port = 0;
   std::string db = ":memory:";
   std::string ready_file;
-  DinSettings din{"demo", "demo-password", 3600};
+  DinSettings din{"demo", "demo-password"};
+  std::int64_t token_ttl_seconds = 3600;
   bool device_header_required = true;
 };
 
@@ -108,10 +111,13 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   }
   Stats stats;
   Faults faults;
+  TlsFaults tls_faults(stats);  // outlives api, whose SSL_CTX calls into it
+  TokenTtl token_ttl(options.token_ttl_seconds);
 
   std::string tls_error;
   httplib::SSLServer api([&](SSL_CTX& ctx) {
-    return configure_server_tls(ctx, options.tls, tls_error);
+    return configure_server_tls(ctx, options.tls, tls_error) &&
+           tls_faults.install(ctx, tls_error);
   });
   if (!api.is_valid()) {
     fail(tls_error.empty() ? "cannot set up TLS" : tls_error);
@@ -133,11 +139,11 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
 
   const ApiGate gate(faults, stats, options.device_header_required);
   gate.install_hooks(api);
-  register_din_api(api, gate, *store, stats, options.din);
+  register_din_api(api, gate, *store, stats, options.din, token_ttl);
   gate.install_fallback(api);
 
   httplib::Server admin;
-  register_admin_api(admin, *store, stats, faults);
+  register_admin_api(admin, AdminTargets{*store, stats, faults, tls_faults, token_ttl});
 
   const int port = bind_listener(api, bind_address, options.port);
   if (port < 0) {
@@ -256,8 +262,8 @@ int parse_and_run(int argc, char** argv) {
   // No capture_default_str: --help never shows a password.
   app.add_option("--din-password", options.din.password,
                  "DIN login password (default: the demo password)");
-  app.add_option("--token-ttl", options.din.token_ttl_seconds, "Token lifetime in seconds")
-      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10} * 365 * 24 * 3600))
+  app.add_option("--token-ttl", options.token_ttl_seconds, "Token lifetime in seconds")
+      ->check(CLI::Range(std::int64_t{0}, TokenTtl::max_seconds))
       ->capture_default_str();
   app.add_flag("--device-header-required,!--no-device-header-required",
                options.device_header_required,

@@ -92,8 +92,8 @@ picking() {  # key_ssl picking_no picked_at [qty]
              expired_date: "2027-05-31", qty: $q, uom: "vial", bin: "A-03-2"}]}'
 }
 
-post_picking() {  # token key body
-  call POST /ssl/ifp/picking/order -H "Authorization: Bearer $1" -H "Idempotency-Key: $2" -d "$3"
+post_picking() {  # token key body [curl args...]
+  call POST /ssl/ifp/picking/order -H "Authorization: Bearer $1" -H "Idempotency-Key: $2" -d "$3" "${@:4}"
 }
 
 # --- start-up -----------------------------------------------------------------------------
@@ -195,6 +195,10 @@ expect "certificate without clientAuth refused" \
 expect "TLS 1.1 refused" \
        test "$(tls_status --cert "$pki/client.pem" --key "$pki/client.key" --tlsv1.1 --tls-max 1.1)" != 0
 check "TLS 1.2 accepted" 0 "$(tls_status --cert "$pki/client.pem" --key "$pki/client.key" --tlsv1.2 --tls-max 1.2)"
+# Two connections from one curl: the second resumes the first one's TLS session (a client that
+# reconnects after its keep-alive connection closed does the same).
+check "session resumption" "404 404" \
+      "$(call GET /nope -H 'Connection: close' -o /dev/null -o /dev/null -w '%{http_code} ' "$api/nope" | xargs)"
 
 # --- admin: outage, faults, tokens, stats -------------------------------------------------
 check "down" false "$(curl -sS -X POST "$admin/admin/down" | jq -r .up)"
@@ -210,9 +214,154 @@ seen=()
 for key in f-1 f-1 f-1 f-1; do seen+=("$(status_of "$(post_picking "$token" "$key" "$(picking SSL-F F 2026-11-23T11:00:00Z)")")"); done
 check "faults in sequence, then normal" "500 500 429 201" "${seen[*]}"
 curl -sS -X POST "$admin/admin/faults" -d '{"path": "/ifp/login", "statuses": [503]}' >/dev/null
-check "faults listed" '{"/ifp/login":[503]}' "$(curl -sS "$admin/admin/faults" | jq -c .faults)"
+check "faults listed" '{"/ifp/login":[{"retry_after":"1","status":503}]}' "$(curl -sS "$admin/admin/faults" | jq -c .faults)"
 check "faults cleared" '{}' "$(curl -sS -X DELETE "$admin/admin/faults" | jq -c .faults)"
 check "bad fault request 422" 422 "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$admin/admin/faults" -d '{"path": "x", "statuses": [200]}')"
+
+# --- fault steps ---------------------------------------------------------------------------
+order=/ssl/ifp/picking/order
+post_faults() { curl -sS -X POST "$admin/admin/faults" -d "$1"; }
+curl_rc() {  # command... ; prints its exit status
+  local rc=0
+  "$@" >/dev/null 2>&1 || rc=$?
+  echo "$rc"
+}
+at_least() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }  # a b: floats
+stats_before=$(curl -sS "$admin/admin/stats")
+delta() { echo $(($(stat "$1") - $(jq -r ".$1" <<<"$stats_before"))); }
+accepted_keys() { curl -sS "$admin/admin/accepted" | jq -r '[.pickings[].idempotency_key] | join(" ")'; }
+
+steps=$(jq -cn --arg p "$order" '{path: $p, steps: [
+  {status: 503, retry_after: "7"},
+  {status: 429, retry_after: "Wed, 21 Oct 2026 07:28:00 GMT"},
+  {status: 503},
+  {delay_ms: 600},
+  {delay_ms: 300, status: 500},
+  {apply_then_close: true},
+  {close: true},
+  {status: 502, repeat: 2},
+  {},
+  {status: 500, sticky: true}]}')
+check "steps listed as posted" "$(jq -c '.steps | map(to_entries | sort_by(.key) | from_entries)' <<<"$steps")" \
+      "$(post_faults "$steps" | jq -c --arg p "$order" '.faults[$p]')"
+sbody() { picking SSL-S "S-$1" 2026-11-23T14:00:00Z; }
+out=$(post_picking "$token" s-1 "$(sbody 1)" -D "$work/headers")
+check "step 1: 503" 503 "$(status_of "$out")"
+check "step 1: Retry-After in seconds, verbatim" "Retry-After: 7" "$(grep -i '^Retry-After' "$work/headers" | tr -d '\r')"
+out=$(post_picking "$token" s-2 "$(sbody 2)" -D "$work/headers")
+check "step 2: 429" 429 "$(status_of "$out")"
+check "step 2: Retry-After as an HTTP date, verbatim" "Retry-After: Wed, 21 Oct 2026 07:28:00 GMT" \
+      "$(grep -i '^Retry-After' "$work/headers" | tr -d '\r')"
+out=$(post_picking "$token" s-3 "$(sbody 3)" -D "$work/headers")
+check "step 3: 503" 503 "$(status_of "$out")"
+check "step 3: no retry_after, no Retry-After" 0 "$(grep -ci '^Retry-After' "$work/headers" || true)"
+read -r code seconds <<<"$(post_picking "$token" s-4 "$(sbody 4)" -o /dev/null -w '%{http_code} %{time_total}')"
+check "step 4: delayed, then the normal answer" 201 "$code"
+expect "step 4: took at least 0.6 s ($seconds)" at_least "$seconds" 0.6
+read -r code seconds <<<"$(post_picking "$token" s-5 "$(sbody 5)" -o /dev/null -w '%{http_code} %{time_total}')"
+check "step 5: delayed 500" 500 "$code"
+expect "step 5: took at least 0.3 s ($seconds)" at_least "$seconds" 0.3
+check "step 6: apply_then_close: curl gets an empty reply (exit 52)" 52 \
+      "$(curl_rc post_picking "$token" s-6 "$(sbody 6)")"
+check "step 6: the picking was applied" "s-4 s-6" "$(curl -sS "$admin/admin/accepted?key_ssl=SSL-S" | jq -r '[.pickings[].idempotency_key] | join(" ")')"
+check "step 7: close: empty reply (exit 52)" 52 "$(curl_rc post_picking "$token" s-7 "$(sbody 7)")"
+check "step 7: the picking was not applied" "s-4 s-6" "$(curl -sS "$admin/admin/accepted?key_ssl=SSL-S" | jq -r '[.pickings[].idempotency_key] | join(" ")')"
+seen=()
+for key in s-8 s-9 s-6; do seen+=("$(status_of "$(post_picking "$token" "$key" "$(sbody "${key#s-}")")")"); done
+check "step 8 twice (repeat 2), then {} passes: the hung-up picking replays as 409" "502 502 409" "${seen[*]}"
+seen=()
+for key in s-10 s-11 s-12; do seen+=("$(status_of "$(post_picking "$token" "$key" "$(sbody "${key#s-}")")")"); done
+check "sticky step stays" "500 500 500" "${seen[*]}"
+check "sticky step still listed" "[{\"status\":500,\"sticky\":true}]" \
+      "$(curl -sS "$admin/admin/faults" | jq -c --arg p "$order" '.faults[$p]')"
+check "DELETE ?path= clears one path" '{}' \
+      "$(curl -sS -X DELETE "$admin/admin/faults?path=$order" | jq -c .faults)"
+check "then normal again" 201 "$(status_of "$(post_picking "$token" s-13 "$(sbody 13)")")"
+check "closed_without_answer counted" 2 "$(delta closed_without_answer)"
+check "delayed counted" 2 "$(delta delayed)"
+# 14 requests: two hung up, eight 5xx (two 503, one delayed 500, two 502, three sticky 500).
+check "hang-ups count as requests, not as answers" "14 8" \
+      "$(echo "$(delta requests) $(delta server_errors)")"
+check "apply_then_close counts in accepted" 3 "$(delta accepted)"
+
+# Several connections at once draw from one queue: each step is used exactly once.
+post_faults '{"path": "/nope", "steps": [{"status": 500, "repeat": 4}]}' >/dev/null
+clients=()
+for i in $(seq 8); do
+  call GET /nope >"$work/par.$i" &
+  clients+=($!)
+done
+wait "${clients[@]}"
+codes=$(for f in "$work"/par.*; do tail -n1 "$f"; echo; done | sort | uniq -c | awk '{print $2"x"$1}' | paste -sd' ')
+check "concurrent requests consume the queue once each" "404x4 500x4" "$codes"
+
+# --- latency -------------------------------------------------------------------------------
+check "latency set" '{"/nope":400}' \
+      "$(curl -sS -X POST "$admin/admin/latency" -d '{"path": "/nope", "delay_ms": 400}' | jq -c .latency)"
+read -r code seconds <<<"$(call GET /nope -o /dev/null -w '%{http_code} %{time_total}')"
+expect "latency: 404 after at least 0.4 s ($code, $seconds)" at_least "$seconds" 0.4
+read -r code seconds <<<"$(call GET /nope -o /dev/null -w '%{http_code} %{time_total}')"
+expect "latency persists ($seconds)" at_least "$seconds" 0.4
+check "latency cleared by 0" '{}' \
+      "$(curl -sS -X POST "$admin/admin/latency" -d '{"path": "/nope", "delay_ms": 0}' | jq -c .latency)"
+check "bad latency 422" 422 "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$admin/admin/latency" -d '{"path": "/nope", "delay_ms": -5}')"
+
+# --- token lifetime ------------------------------------------------------------------------
+check "token-ttl 0" 0 "$(curl -sS -X POST "$admin/admin/token-ttl" -d '{"seconds": 0}' | jq -r .token_ttl_seconds)"
+short=$(login)
+check "a token issued with ttl 0 is born expired" 401 "$(status_of "$(post_picking "$short" k-ttl "$body")")"
+check "the token issued before still works" 409 "$(status_of "$(post_picking "$token" key-1 "$body")")"
+curl -sS -X POST "$admin/admin/token-ttl" -d '{"seconds": 60}' >/dev/null
+out=$(call POST /ifp/login -d '{"username":"demo","password":"demo-password"}')
+now=$(date +%s)
+expired_at=$(body_of "$out" | jq -r .data.expired_at)
+expect "token-ttl 60: expired_at is now + 60 ($expired_at, now $now)" \
+       test "$expired_at" -ge $((now + 55)) -a "$expired_at" -le $((now + 65))
+check "bad token-ttl 422" 422 "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$admin/admin/token-ttl" -d '{"seconds": -1}')"
+
+# --- TLS refusal ---------------------------------------------------------------------------
+good_cert=(--cert "$pki/client.pem" --key "$pki/client.key")
+# An idle keep-alive connection, held open until the server closes it.
+timeout 20 openssl s_client -connect "127.0.0.1:$port" -CAfile "$pki/ca.pem" -ign_eof \
+  -cert "$pki/client.pem" -key "$pki/client.key" </dev/null >"$work/s_client.out" 2>&1 &
+idle_pid=$!
+deadline=$((SECONDS + 10))
+until grep -q 'Verify return code' "$work/s_client.out" || ((SECONDS > deadline)); do sleep 0.05; done
+out=$(curl -sS -X POST "$admin/admin/tls" -d '{"refuse": true, "drop_connections": true}')
+check "tls refuse" true "$(jq -r .tls.refuse <<<"$out")"
+check "open connection dropped" 1 "$(jq -r .dropped <<<"$out")"
+deadline=$((SECONDS + 3))
+while kill -0 "$idle_pid" 2>/dev/null && ((SECONDS <= deadline)); do sleep 0.05; done
+if kill -0 "$idle_pid" 2>/dev/null; then
+  fail "the dropped connection is still open"
+  kill "$idle_pid"
+else
+  pass "the dropped connection is closed"
+fi
+wait "$idle_pid" || true
+check "refused handshake: curl exit 35 (TLS handshake failed)" 35 "$(tls_status "${good_cert[@]}")"
+expect "refused handshake: alert in curl's message" \
+       grep -q 'handshake failure' <(curl -sS -o /dev/null --cacert "$pki/ca.pem" "${good_cert[@]}" "$api/nope" 2>&1)
+check "tls_refused counted" 2 "$(delta tls_refused)"
+check "tls accept again" false "$(curl -sS -X POST "$admin/admin/tls" -d '{"refuse": false}' | jq -r .tls.refuse)"
+check "handshakes work again" 0 "$(tls_status "${good_cert[@]}")"
+check "bad tls request 422" 422 "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$admin/admin/tls" -d '{"refuse": "yes"}')"
+
+# --- every fault in one listing; one DELETE ends them all ----------------------------------
+curl -sS -X POST "$admin/admin/down" >/dev/null
+post_faults '{"path": "/ifp/login", "steps": [{"close": true, "delay_ms": 5}]}' >/dev/null
+curl -sS -X POST "$admin/admin/latency" -d '{"path": "/nope", "delay_ms": 10}' >/dev/null
+curl -sS -X POST "$admin/admin/tls" -d '{"refuse": true}' >/dev/null
+curl -sS -X POST "$admin/admin/token-ttl" -d '{"seconds": 5}' >/dev/null
+check "GET /admin/faults shows every fault" \
+      '{"faults":{"/ifp/login":[{"close":true,"delay_ms":5}]},"latency":{"/nope":10},"tls":{"refuse":true},"token_ttl_seconds":5,"up":false}' \
+      "$(curl -sS "$admin/admin/faults" | jq -cS .)"
+check "DELETE /admin/faults: back to the start" \
+      '{"faults":{},"latency":{},"tls":{"refuse":false},"token_ttl_seconds":3600,"up":true}' \
+      "$(curl -sS -X DELETE "$admin/admin/faults" | jq -cS .)"
+check "stats show the new counters" true \
+      "$(curl -sS "$admin/admin/stats" | jq -r 'has("closed_without_answer") and has("delayed") and has("tls_refused")')"
+
 
 check "expire-tokens" true "$(curl -sS -X POST "$admin/admin/expire-tokens" | jq -r '.revoked >= 1')"
 check "expired token 401" 401 "$(status_of "$(post_picking "$token" k-exp "$body")")"

@@ -8,14 +8,18 @@ constexpr std::size_t max_distinct_paths = 256;
 
 }  // namespace
 
-void Stats::on_api_response(const std::string& path, int status) {
-  std::lock_guard lock(mutex_);
+void Stats::count_path(const std::string& path) {
   ++requests_;
   if (by_path_.size() < max_distinct_paths || by_path_.count(path) != 0) {
     ++by_path_[path];
   } else {
     ++by_path_["(other)"];
   }
+}
+
+void Stats::on_api_response(const std::string& path, int status) {
+  std::lock_guard lock(mutex_);
+  count_path(path);
   if (status == 401) {
     ++unauthorized_;
   } else if (status >= 400 && status < 500 && status != 409) {
@@ -41,10 +45,27 @@ void Stats::on_duplicate() {
   ++duplicates_;
 }
 
+void Stats::on_closed_without_answer(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  count_path(path);
+  ++closed_without_answer_;
+}
+
+void Stats::on_delayed() {
+  std::lock_guard lock(mutex_);
+  ++delayed_;
+}
+
+void Stats::on_tls_refused() {
+  std::lock_guard lock(mutex_);
+  ++tls_refused_;
+}
+
 void Stats::reset() {
   std::lock_guard lock(mutex_);
   requests_ = logins_ = login_failures_ = accepted_ = duplicates_ = 0;
   rejected_ = unauthorized_ = server_errors_ = out_of_order_ = 0;
+  closed_without_answer_ = delayed_ = tls_refused_ = 0;
   by_path_.clear();
 }
 
@@ -60,6 +81,9 @@ nlohmann::json Stats::to_json(bool up) const {
       {"unauthorized", unauthorized_},
       {"server_errors", server_errors_},
       {"out_of_order", out_of_order_},
+      {"closed_without_answer", closed_without_answer_},
+      {"delayed", delayed_},
+      {"tls_refused", tls_refused_},
       {"up", up},
       {"by_path", by_path_},
   };

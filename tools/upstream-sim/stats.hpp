@@ -22,12 +22,20 @@ class Stats {
   void on_accepted(bool in_order); // a new operation applied
   void on_duplicate();             // a known key replayed with the same body
 
+  // Injected faults. A request whose connection is closed without an answer counts in requests
+  // and by_path (it arrived) but in no status class (none was sent).
+  void on_closed_without_answer(const std::string& path);
+  void on_delayed();               // an answer (or hang-up) held back by delay_ms or latency
+  void on_tls_refused();           // a handshake aborted by POST /admin/tls {"refuse": true}
+
   // Zeroes the counters (not the accepted data).
   void reset();
 
   nlohmann::json to_json(bool up) const;
 
  private:
+  void count_path(const std::string& path);  // requests and by_path; caller holds mutex_
+
   mutable std::mutex mutex_;
   std::uint64_t requests_ = 0;
   std::uint64_t logins_ = 0;
@@ -38,6 +46,9 @@ class Stats {
   std::uint64_t unauthorized_ = 0;
   std::uint64_t server_errors_ = 0;
   std::uint64_t out_of_order_ = 0;
+  std::uint64_t closed_without_answer_ = 0;
+  std::uint64_t delayed_ = 0;
+  std::uint64_t tls_refused_ = 0;
   std::map<std::string, std::uint64_t> by_path_;
 };
 

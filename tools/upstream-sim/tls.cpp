@@ -62,6 +62,16 @@ bool configure_server_tls(SSL_CTX& ctx, const TlsFiles& files, std::string& erro
   // A client certificate is mandatory. OpenSSL checks it against the "sslclient" purpose on a
   // server, so a certificate without clientAuth in its extended key usage is refused too.
   SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+
+  // Clients resume sessions when they reconnect (curl does, on both its OpenSSL and Mbed TLS
+  // backends). With client certificates verified, OpenSSL refuses to resume a session that
+  // carries no session ID context and aborts that handshake with an internal_error alert: every
+  // reconnection after a closed keep-alive connection would fail. Any fixed value will do.
+  static constexpr unsigned char session_context[] = "upstream-sim";
+  if (SSL_CTX_set_session_id_context(&ctx, session_context, sizeof session_context - 1) != 1) {
+    error = openssl_error("cannot set the TLS session ID context");
+    return false;
+  }
   return true;
 }
 
