@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -37,6 +38,52 @@ TEST(SyncEngine, RetryAfterIsHonouredAsTheEarliestRetry) {
     ASSERT_TRUE(next.is_number()) << din(agent).dump();
     EXPECT_GT(next.get<int>(), 700) << "retried before the server's Retry-After";
     ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; })) << agent.log();
+}
+
+TEST(SyncEngine, RetryAfterAsAnHttpDateIsHonoured) {
+    Simulator sim;
+    AgentHarness agent(sim, /*link_up=*/false);
+    // An HTTP date 3 s ahead (whole seconds: the date has no finer resolution).
+    const std::time_t at = std::time(nullptr) + 3;
+    std::tm utc{};
+    gmtime_r(&at, &utc);
+    char date[64];
+    std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    sim.admin_post("/admin/faults",
+                   {{"path", "/ssl/ifp/picking/order"}, {"steps", {{{"status", 429}, {"retry_after", date}}}}});
+    enqueue(agent, "SSL-RD", 0);
+    agent.set_link(true);
+    ASSERT_TRUE(wait_until([&] { return !din(agent)["last_error"].get<std::string>().empty(); })) << agent.log();
+    EXPECT_GT(din(agent)["next_attempt_in_ms"].get<int>(), 1000) << "retried before the server's Retry-After date";
+    ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; })) << agent.log();
+}
+
+TEST(SyncEngine, RequestAppliedButUnansweredIsRetriedWithTheSameKeyAndAppliedOnce) {
+    Simulator sim;
+    AgentHarness agent(sim, /*link_up=*/false);
+    // Applied, then the connection closed without an answer; twice, because libcurl itself
+    // re-sends once on a reused connection that dies before answering.
+    sim.admin_post("/admin/faults",
+                   {{"path", "/ssl/ifp/picking/order"}, {"steps", {{{"apply_then_close", true}, {"repeat", 2}}}}});
+    enqueue(agent, "SSL-U", 0);
+    agent.set_link(true);
+    ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; })) << agent.log();
+    const auto stats = sim.stats();
+    EXPECT_EQ(stats["accepted"], 1);
+    EXPECT_GE(stats["duplicates"].get<int>(), 1) << "the retry did not reuse the idempotency key";
+    EXPECT_GE(stats["closed_without_answer"].get<int>(), 1);
+}
+
+TEST(SyncEngine, RefusedTlsHandshakesAreTransientAndDeliveryResumes) {
+    Simulator sim;
+    sim.admin_post("/admin/tls", {{"refuse", true}, {"drop_connections", true}});
+    AgentHarness agent(sim, /*link_up=*/true);
+    for (int i = 0; i < 4; ++i) enqueue(agent, "SSL-H", i);
+    ASSERT_TRUE(wait_until([&] { return din(agent)["last_error"].get<std::string>().find("TLS") != std::string::npos; }))
+        << din(agent).dump() << agent.log();
+    EXPECT_EQ(agent.status()["outbox"]["dead"], 0) << "a refused handshake was treated as permanent";
+    sim.admin_post("/admin/tls", {{"refuse", false}});
+    ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 4; }, 30s)) << agent.log();
 }
 
 TEST(SyncEngine, CircuitOpensOnAnOutageAndDeliveryResumesWithinTheJitterWindow) {
