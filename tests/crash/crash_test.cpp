@@ -36,6 +36,9 @@ constexpr auto kProducerPause = std::chrono::milliseconds(3);
 // The final drain may take long on a slow disk; it fails only when it stops making progress.
 constexpr auto kDrainStallLimit = std::chrono::seconds(30);
 
+// outpostd's warning at start when the previous process died with deliveries in flight.
+constexpr const char* kRecoveredInFlight = "were in flight when the agent stopped";
+
 std::uint64_t env_number(const char* name, std::uint64_t fallback) {
     const char* text = std::getenv(name);
     if (text == nullptr || *text == '\0') return fallback;
@@ -116,12 +119,19 @@ TEST(Crash, AgentKilledAtRandomMomentsLosesNothingAcknowledgedAndAppliesNothingT
         produced.insert(produced.end(), producer.operations().begin(), producer.operations().end());
         for (const auto& anomaly : producer.anomalies()) ADD_FAILURE() << "unexpected answer: " << anomaly;
     }
+    // Each start after a kill that caught deliveries in flight says so in the shared log.
+    const std::string log = agent.log();
+    int starts_with_work_in_flight = 0;
+    for (auto at = log.find(kRecoveredInFlight); at != std::string::npos; at = log.find(kRecoveredInFlight, at + 1)) {
+        ++starts_with_work_in_flight;
+    }
     const auto accepted = sim.accepted()["pickings"];
     const CrashTally result = tally(produced, accepted);
     const auto stats = sim.stats();
     std::cout << "crash test: " << result.summary() << std::endl;
     std::cout << "crash test: " << rounds << " rounds (" << rounds_with_link_up << " with the link up), "
-              << produced.size() << " operations produced, upstream refused " << stats["duplicates"]
+              << produced.size() << " operations produced; " << starts_with_work_in_flight
+              << " kills caught a delivery in flight; upstream refused " << stats["duplicates"]
               << " re-sends as duplicates" << std::endl;
 
     EXPECT_GT(result.acknowledged, 0) << "the producers never got an answer: the experiment did not run";

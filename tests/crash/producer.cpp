@@ -29,6 +29,15 @@ std::size_t Producer::next_operation() {
 }
 
 void Producer::run(const std::string& socket_path, const std::stop_token& stop) {
+    try {
+        produce(socket_path, stop);
+    } catch (const std::exception& error) {
+        // A thread must not throw; the test reports this as a failure.
+        anomalies_.push_back(std::string("producer ") + std::to_string(number_) + " failed: " + error.what());
+    }
+}
+
+void Producer::produce(const std::string& socket_path, const std::stop_token& stop) {
     auto client = control::ControlClient::connect(socket_path);
     if (!client) return;  // the agent died before this producer got in
     while (!stop.stop_requested()) {
@@ -43,7 +52,8 @@ void Producer::run(const std::string& socket_path, const std::stop_token& stop) 
                                     {"payload", payload}},
                                    std::chrono::seconds(10));
         if (!answer) return;  // no answer: unknown whether it was stored; retried next round
-        if (!answer->value("ok", false) || answer->value("idempotency_key", "") != operation.idempotency_key) {
+        const auto key = answer->find("idempotency_key");
+        if (!answer->value("ok", false) || key == answer->end() || *key != operation.idempotency_key) {
             anomalies_.push_back(operation.idempotency_key + ": " + answer->dump());
             return;  // left unanswered: retried next round
         }

@@ -30,11 +30,12 @@ public:
     void run(const std::string& socket_path, const std::stop_token& stop);
 
     [[nodiscard]] const std::vector<ProducedOperation>& operations() const { return operations_; }
-    // Answers that said "ok": false, or "ok": true with another key than the one sent: the agent
-    // refused or confused an operation. Kept with the answer for the test's report.
+    // Answers that said "ok": false, or "ok": true with another key than the one sent (the agent
+    // refused or confused an operation), and anything the thread threw. For the test's report.
     [[nodiscard]] const std::vector<std::string>& anomalies() const { return anomalies_; }
 
 private:
+    void produce(const std::string& socket_path, const std::stop_token& stop);
     std::size_t next_operation();
 
     int number_;
