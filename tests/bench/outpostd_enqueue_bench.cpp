@@ -86,14 +86,7 @@ std::size_t count_commits(const std::string& log) {
         std::distance(std::sregex_iterator(log.begin(), log.end(), line), std::sregex_iterator()));
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    Settings settings;
-    if (!parse(argc, argv, settings)) {
-        std::fprintf(stderr, "usage: outpostd_enqueue_bench --sync full|normal --producers N --seconds S\n");
-        return 2;
-    }
+int run(const Settings& settings) {
     outpost::testing::TempDir state;
     outpost::testing::AgentSettings agent_settings;
     agent_settings.link_up = false;
@@ -141,4 +134,20 @@ int main(int argc, char** argv) {
     row.commits = count_commits(agent.log());
     outpost::bench::print(std::move(row));
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Settings settings;
+    if (!parse(argc, argv, settings)) {
+        std::fprintf(stderr, "usage: outpostd_enqueue_bench --sync full|normal --producers N --seconds S\n");
+        return 2;
+    }
+    try {
+        return run(settings);
+    } catch (const std::exception& error) {  // outpostd did not start, or stopped answering
+        std::fprintf(stderr, "outpostd_enqueue_bench: %s\n", error.what());
+        return 1;
+    }
 }
