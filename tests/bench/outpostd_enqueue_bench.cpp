@@ -12,12 +12,17 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <iterator>
 #include <latch>
 #include <regex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "agent_harness.hpp"
 #include "agent_process.hpp"
@@ -79,6 +84,31 @@ std::vector<double> produce(const std::string& socket, int number, std::latch& s
     return latencies;
 }
 
+// CPU time (user + system) a process has used so far, from /proc/<pid>/stat; 0 if unreadable.
+double cpu_us(pid_t pid) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    // Fields after the command name (which may hold spaces, hence the last ')'): state is
+    // field 3, utime and stime are fields 14 and 15, in clock ticks.
+    const auto end_of_name = stat.rfind(')');
+    if (end_of_name == std::string::npos) return 0;
+    std::istringstream fields(stat.substr(end_of_name + 2));
+    std::string skip;
+    for (int field = 3; field < 14; ++field) fields >> skip;
+    double user = 0;
+    double system = 0;
+    fields >> user >> system;
+    return (user + system) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// CPU time (user + system) this process, i.e. the producer threads, has used so far.
+double own_cpu_us() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto micros = [](const timeval& time) { return static_cast<double>(time.tv_sec) * 1e6 + static_cast<double>(time.tv_usec); };
+    return micros(usage.ru_utime) + micros(usage.ru_stime);
+}
+
 // Commits as the agent logged them; 0 (unknown) if the log line is not there any more.
 std::size_t count_commits(const std::string& log) {
     static const std::regex line("queued [0-9]+ operation\\(s\\) in one commit");
@@ -106,11 +136,15 @@ int run(const Settings& settings) {
         });
     }
     // Every producer is connected before the clock starts; the latch publishes `stop`.
+    const double agent_cpu_before = cpu_us(agent.pid());
+    const double producer_cpu_before = own_cpu_us();
     const auto began = Clock::now();
     stop = began + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(settings.seconds));
     start.arrive_and_wait();
     for (auto& thread : threads) thread.join();
     const auto ended = Clock::now();
+    const double agent_cpu_after = cpu_us(agent.pid());
+    const double producer_cpu_after = own_cpu_us();
     if (failed) {
         std::fprintf(stderr, "%s\n", agent.log().c_str());
         return 1;
@@ -119,6 +153,8 @@ int run(const Settings& settings) {
     outpost::bench::Row row{"outpostd", settings.sync, settings.producers, {}, 0};
     for (auto& one : latencies) row.latencies_us.insert(row.latencies_us.end(), one.begin(), one.end());
     row.seconds = std::chrono::duration<double>(ended - began).count();
+    row.agent_cpu_us = agent_cpu_after - agent_cpu_before;
+    row.producer_cpu_us = producer_cpu_after - producer_cpu_before;
 
     // Every acknowledged operation must be in the outbox: a benchmark of lost writes is worthless.
     const auto pending = agent.status()["outbox"]["pending"].get<std::size_t>();

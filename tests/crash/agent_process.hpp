@@ -41,6 +41,7 @@ public:
     void kill_hard();  // SIGKILL and reap: a crash, no clean-up of any kind
     int stop();        // SIGTERM and wait; the wait status, or -1 if it had to be killed
     [[nodiscard]] const std::string& socket_path() const { return socket_; }
+    [[nodiscard]] pid_t pid() const { return process_->pid(); }
     [[nodiscard]] std::string log() const { return process_->log(); }
 
 private:
