@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -47,6 +48,15 @@ int ChildProcess::stop() {
     waitpid(pid_, &status_, 0);
     reaped_ = true;
     return -1;
+}
+
+int ChildProcess::kill_hard() {
+    if (!running()) return status_;
+    kill(pid_, SIGKILL);
+    while (waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+    return status_;
 }
 
 std::string ChildProcess::log() const {

@@ -19,6 +19,9 @@ public:
     [[nodiscard]] bool running();
     // Sends SIGTERM and waits; returns the exit status (as from waitpid), or -1 if it had to be killed.
     int stop();
+    // Sends SIGKILL (no chance to clean up, as in a crash or an OOM kill) and reaps the process;
+    // returns the wait status. A process that already exited is only reaped.
+    int kill_hard();
     [[nodiscard]] std::string log() const;
     [[nodiscard]] pid_t pid() const { return pid_; }
 

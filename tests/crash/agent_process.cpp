@@ -1,0 +1,63 @@
+#include "agent_process.hpp"
+
+#include <fstream>
+#include <stdexcept>
+
+#include "simulator.hpp"
+#include "test_paths.hpp"
+#include "wait_for.hpp"
+
+namespace outpost::testing {
+
+AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settings)
+    : socket_(state_dir.file("outpostd.sock")) {
+    const std::string config = state_dir.file("outpostd.toml");
+    std::ofstream(config) << "device_id = \"test-device\"\n"
+                          << "board = \"sim\"\n"
+                          << "log_level = \"" << settings.log_level << "\"\n"
+                          << "[sim]\nlink_up = " << (settings.link_up ? "true" : "false") << "\n"
+                          << "[storage]\noutbox_path = \"outbox.db\"\n"
+                          << "sync = \"" << (settings.sync_full ? "full" : "normal") << "\"\n"
+                          << "[control]\nsocket_path = \"" << socket_ << "\"\n"
+                          << "[tls]\nca_file = \"" << pki_file("ca.pem") << "\"\n"
+                          << "cert_file = \"" << pki_file("client.pem") << "\"\n"
+                          << "key_file = \"" << pki_file("client.key") << "\"\n"
+                          << "[delivery]\nbackoff_base_ms = 50\nbackoff_cap_ms = 1000\n"
+                          << "[upstream.din]\nbase_url = \"" << settings.upstream_base_url << "\"\n"
+                          << "username = \"" << settings.din_user << "\"\n"
+                          << "password = \"" << settings.din_password << "\"\n";
+    process_ = std::make_unique<ChildProcess>(std::vector<std::string>{paths::kOutpostd, "--config", config},
+                                              state_dir.file("outpostd.log"));
+    const bool ready = wait_until([&] {
+        if (!process_->running()) return true;
+        auto connected = control::ControlClient::connect(socket_);
+        if (!connected) return false;
+        client_ = std::make_unique<control::ControlClient>(std::move(*connected));
+        return true;
+    });
+    if (!ready || !client_) throw std::runtime_error("outpostd did not start:\n" + process_->log());
+}
+
+AgentProcess::~AgentProcess() {
+    client_.reset();
+    process_->stop();
+}
+
+nlohmann::json AgentProcess::call(const nlohmann::json& request) {
+    if (!client_) throw std::runtime_error("control call after the agent was stopped");
+    auto answer = client_->call(request);
+    if (!answer) throw std::runtime_error("control call failed: " + answer.error().message + "\n" + log());
+    return *answer;
+}
+
+void AgentProcess::kill_hard() {
+    client_.reset();
+    process_->kill_hard();
+}
+
+int AgentProcess::stop() {
+    client_.reset();
+    return process_->stop();
+}
+
+}  // namespace outpost::testing

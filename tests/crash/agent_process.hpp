@@ -1,0 +1,53 @@
+#pragma once
+// outpostd (sim board) started on a state directory the caller keeps, so that it can be killed
+// and started again on the same outbox. Unlike AgentHarness it exposes the hard kill and the
+// settings the crash test and the benchmark vary (sync level, log level).
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "child_process.hpp"
+#include "outpost/control/client.hpp"
+#include "temp_dir.hpp"
+
+namespace outpost::testing {
+
+struct AgentSettings {
+    // The link is down unless told otherwise: then nothing dials the upstream, and any URL does.
+    std::string upstream_base_url = "https://127.0.0.1:9";
+    std::string din_user = "demo";
+    std::string din_password = "demo-password";
+    bool link_up = false;
+    bool sync_full = true;            // [storage] sync = "full" | "normal"
+    std::string log_level = "debug";  // the benchmark uses "warning": a log line per commit is noise there
+};
+
+class AgentProcess {
+public:
+    // Writes the config into `state_dir` (outbox.db, outpostd.sock and outpostd.log live there
+    // too), starts outpostd and returns once its control socket accepts a connection. Throws
+    // with the agent's log if it exits or does not get there within the deadline.
+    AgentProcess(const TempDir& state_dir, const AgentSettings& settings);
+    ~AgentProcess();  // SIGTERM if it is still running (also when a test fails half-way)
+    AgentProcess(const AgentProcess&) = delete;
+    AgentProcess& operator=(const AgentProcess&) = delete;
+
+    // One request on the process's own control connection; throws if no answer arrives.
+    nlohmann::json call(const nlohmann::json& request);
+    nlohmann::json status() { return call({{"cmd", "status"}}); }
+
+    void kill_hard();  // SIGKILL and reap: a crash, no clean-up of any kind
+    int stop();        // SIGTERM and wait; the wait status, or -1 if it had to be killed
+    [[nodiscard]] const std::string& socket_path() const { return socket_; }
+    [[nodiscard]] pid_t pid() const { return process_->pid(); }
+    [[nodiscard]] std::string log() const { return process_->log(); }
+
+private:
+    std::string socket_;
+    std::unique_ptr<ChildProcess> process_;
+    std::unique_ptr<control::ControlClient> client_;
+};
+
+}  // namespace outpost::testing
