@@ -162,6 +162,9 @@ PutResult Store::put_picking(const NewPicking& p, std::int64_t now) {
   Statement next = prepare(db_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM pickings");
   step(db_, next.get());
   const std::int64_t seq = sqlite3_column_int64(next.get(), 0);
+  // Reset read statements as soon as their value is read: a statement still open at COMMIT
+  // keeps a read snapshot, which stops the automatic checkpoint and lets the WAL grow forever.
+  sqlite3_reset(next.get());
 
   // Partial picks of one order must arrive in the order they were picked: a picking whose
   // picked_at is earlier than one already accepted for the same key_ssl arrived out of order.
@@ -170,6 +173,7 @@ PutResult Store::put_picking(const NewPicking& p, std::int64_t now) {
   step(db_, latest.get());
   const bool in_order = sqlite3_column_type(latest.get(), 0) == SQLITE_NULL ||
                         p.picked_at_ms >= sqlite3_column_int64(latest.get(), 0);
+  sqlite3_reset(latest.get());
 
   const std::int64_t picking_id = first_picking_id - 1 + seq;
   Statement insert = prepare(db_, R"sql(
