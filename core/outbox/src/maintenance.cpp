@@ -16,9 +16,8 @@ Expected<std::int64_t> Outbox::prune_delivered(UnixMillis delivered_before, int 
     static constexpr const char* kBatch =
         "SELECT id FROM operations WHERE state = 'delivered' AND delivered_at < ?1 ORDER BY delivered_at LIMIT ?2";
     if (auto begun = exec(db_, "BEGIN IMMEDIATE", "starting to prune"); !begun) return begun.error();
-    auto audit = Statement::prepare(
-        db_, std::string("DELETE FROM coalesce_audit WHERE operation_id IN (") + kBatch + ")");
-    auto operations = Statement::prepare(db_, std::string("DELETE FROM operations WHERE id IN (") + kBatch + ")");
+    auto audit = statements_->get(std::string("DELETE FROM coalesce_audit WHERE operation_id IN (") + kBatch + ")");
+    auto operations = statements_->get(std::string("DELETE FROM operations WHERE id IN (") + kBatch + ")");
     if (!audit || !operations) {
         (void)exec(db_, "ROLLBACK", "rolling back");
         return !audit ? audit.error() : operations.error();

@@ -114,9 +114,15 @@ Expected<void> configure_connection(sqlite3* db, const Options& options) {
 }  // namespace
 
 Outbox::Outbox(sqlite3* db, std::string path, Options options)
-    : db_(db), path_(std::move(path)), options_(std::move(options)) {}
+    : db_(db),
+      statements_(std::make_unique<detail::StatementCache>(db)),
+      path_(std::move(path)),
+      options_(std::move(options)) {}
 
-Outbox::~Outbox() { sqlite3_close_v2(db_); }
+Outbox::~Outbox() {
+    statements_.reset();  // finalized before the connection closes
+    sqlite3_close_v2(db_);
+}
 
 Expected<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, Options options) {
     auto opened = open_checked(path, options);
@@ -166,8 +172,7 @@ Expected<std::unique_ptr<Outbox>> Outbox::open_checked(const std::string& path, 
 }
 
 Expected<void> Outbox::load_totals_locked() {
-    auto totals = Statement::prepare(
-        db_, "SELECT count(*), coalesce(sum(length(payload)), 0) FROM operations WHERE state != 'delivered'");
+    auto totals = statements_->get("SELECT count(*), coalesce(sum(length(payload)), 0) FROM operations WHERE state != 'delivered'");
     if (!totals) return totals.error();
     if (auto row = totals->step("counting undelivered operations"); !row) return row.error();
     undelivered_count_ = totals->column_int(0);
@@ -181,8 +186,7 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
         operation.idempotency_key.empty() ? random_uuid() : operation.idempotency_key;
 
     // A key seen before, as an operation or as one coalesced into another: the same answer again.
-    auto existing = Statement::prepare(
-        db_, "SELECT id, 0 FROM operations WHERE idempotency_key = ?1 "
+    auto existing = statements_->get("SELECT id, 0 FROM operations WHERE idempotency_key = ?1 "
              "UNION ALL SELECT operation_id, 1 FROM coalesce_audit WHERE absorbed_key = ?1 "
              "UNION ALL SELECT operation_id, 2 FROM operator_audit WHERE idempotency_key = ?1 AND action = 'drop' "
              "LIMIT 1");
@@ -220,9 +224,7 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
                           kErrorLimitReached);
     }
 
-    auto insert = Statement::prepare(
-        db_,
-        "INSERT INTO operations (idempotency_key, kind, upstream, lane, payload, created_at, "
+    auto insert = statements_->get("INSERT INTO operations (idempotency_key, kind, upstream, lane, payload, created_at, "
         "next_attempt_at, coalesce_key, blocks_lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)");
     if (!insert) return insert.error();
     insert->bind(1, result.idempotency_key);
@@ -248,8 +250,7 @@ Expected<std::optional<EnqueueResult>> Outbox::coalesce_locked(const NewOperatio
                                                                 const std::string& key, UnixMillis now) {
     // The candidate must be pending (not being sent) and the newest operation of its lane:
     // merging into anything older would move this change ahead of later ones.
-    auto candidate = Statement::prepare(
-        db_, "SELECT o.id, o.payload FROM operations AS o WHERE o.upstream = ?1 AND o.kind = ?2 "
+    auto candidate = statements_->get("SELECT o.id, o.payload FROM operations AS o WHERE o.upstream = ?1 AND o.kind = ?2 "
              "AND o.coalesce_key = ?3 AND o.state = 'pending' AND NOT EXISTS (SELECT 1 FROM "
              "operations AS newer WHERE newer.lane = o.lane AND newer.id > o.id AND newer.state != 'delivered') "
              "ORDER BY o.id DESC LIMIT 1");
@@ -265,13 +266,12 @@ Expected<std::optional<EnqueueResult>> Outbox::coalesce_locked(const NewOperatio
     auto merged = operation.merge(before, operation.payload);
     if (!merged) return std::optional<EnqueueResult>{};  // not mergeable: queue it on its own
 
-    auto update = Statement::prepare(db_, "UPDATE operations SET payload = ?2 WHERE id = ?1");
+    auto update = statements_->get("UPDATE operations SET payload = ?2 WHERE id = ?1");
     if (!update) return update.error();
     update->bind(1, target);
     update->bind(2, *merged);
     if (auto done = update->step("coalescing the operation"); !done) return done.error();
-    auto audit = Statement::prepare(
-        db_, "INSERT INTO coalesce_audit (at, operation_id, absorbed_key, before_payload, absorbed_payload, "
+    auto audit = statements_->get("INSERT INTO coalesce_audit (at, operation_id, absorbed_key, before_payload, absorbed_payload, "
              "after_payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!audit) return audit.error();
     audit->bind(1, now);
@@ -329,8 +329,7 @@ Expected<std::optional<Operation>> Outbox::claim_next(const std::string& upstrea
     std::lock_guard lock(mutex_);
     // The oldest due operation whose lane holds nothing older that is still undelivered: a
     // failed head of lane blocks its own lane only.
-    auto select = Statement::prepare(
-        db_, std::string("SELECT ") + std::string(kOperationColumns) +
+    auto select = statements_->get(std::string("SELECT ") + std::string(kOperationColumns) +
                  " FROM operations AS o WHERE o.upstream = ?1 AND o.state = 'pending' "
                  "AND o.next_attempt_at <= ?2 AND " + kLaneHeadCondition + " ORDER BY o.id LIMIT 1");
     if (!select) return select.error();
@@ -341,8 +340,7 @@ Expected<std::optional<Operation>> Outbox::claim_next(const std::string& upstrea
     if (!*row) return std::optional<Operation>{};
     Operation operation = read_operation(*select);
 
-    auto claim = Statement::prepare(
-        db_, "UPDATE operations SET state = 'in_flight' WHERE id = ?1 AND state = 'pending'");
+    auto claim = statements_->get("UPDATE operations SET state = 'in_flight' WHERE id = ?1 AND state = 'pending'");
     if (!claim) return claim.error();
     claim->bind(1, operation.id);
     if (auto claimed = update_one(db_, *claim, operation.id, "claiming an operation"); !claimed) {
@@ -354,15 +352,13 @@ Expected<std::optional<Operation>> Outbox::claim_next(const std::string& upstrea
 
 Expected<void> Outbox::mark_delivered(OperationId id, UnixMillis now) {
     std::lock_guard lock(mutex_);
-    auto update = Statement::prepare(
-        db_,
-        "UPDATE operations SET state = 'delivered', delivered_at = ?2, attempts = attempts + 1, "
+    auto update = statements_->get("UPDATE operations SET state = 'delivered', delivered_at = ?2, attempts = attempts + 1, "
         "last_error = NULL WHERE id = ?1 AND state = 'in_flight'");
     if (!update) return update.error();
     update->bind(1, id);
     update->bind(2, now);
     if (auto updated = update_one(db_, *update, id, "marking an operation delivered"); !updated) return updated;
-    auto size = Statement::prepare(db_, "SELECT length(payload) FROM operations WHERE id = ?1");
+    auto size = statements_->get("SELECT length(payload) FROM operations WHERE id = ?1");
     if (!size) return size.error();
     size->bind(1, id);
     if (auto row = size->step("reading the operation size"); !row) return row.error();
@@ -373,9 +369,7 @@ Expected<void> Outbox::mark_delivered(OperationId id, UnixMillis now) {
 
 Expected<void> Outbox::reschedule(OperationId id, UnixMillis next_attempt_at, const std::string& error) {
     std::lock_guard lock(mutex_);
-    auto update = Statement::prepare(
-        db_,
-        "UPDATE operations SET state = 'pending', next_attempt_at = ?2, attempts = attempts + 1, "
+    auto update = statements_->get("UPDATE operations SET state = 'pending', next_attempt_at = ?2, attempts = attempts + 1, "
         "last_error = ?3 WHERE id = ?1 AND state = 'in_flight'");
     if (!update) return update.error();
     update->bind(1, id);
@@ -386,9 +380,7 @@ Expected<void> Outbox::reschedule(OperationId id, UnixMillis next_attempt_at, co
 
 Expected<void> Outbox::mark_dead(OperationId id, const std::string& error) {
     std::lock_guard lock(mutex_);
-    auto update = Statement::prepare(
-        db_,
-        "UPDATE operations SET state = 'dead', attempts = attempts + 1, last_error = ?2 "
+    auto update = statements_->get("UPDATE operations SET state = 'dead', attempts = attempts + 1, last_error = ?2 "
         "WHERE id = ?1 AND state = 'in_flight'");
     if (!update) return update.error();
     update->bind(1, id);
@@ -398,8 +390,7 @@ Expected<void> Outbox::mark_dead(OperationId id, const std::string& error) {
 
 Expected<std::int64_t> Outbox::make_due(const std::string& upstream, UnixMillis now) {
     std::lock_guard lock(mutex_);
-    auto update = Statement::prepare(
-        db_, "UPDATE operations SET next_attempt_at = ?2 WHERE upstream = ?1 AND state = 'pending' "
+    auto update = statements_->get("UPDATE operations SET next_attempt_at = ?2 WHERE upstream = ?1 AND state = 'pending' "
              "AND next_attempt_at > ?2");
     if (!update) return update.error();
     update->bind(1, upstream);
@@ -411,8 +402,7 @@ Expected<std::int64_t> Outbox::make_due(const std::string& upstream, UnixMillis 
 Expected<std::optional<UnixMillis>> Outbox::next_due(const std::string& upstream) {
     std::lock_guard lock(mutex_);
     // Only heads of lanes count: an operation queued behind a retrying one is not due before it.
-    auto select = Statement::prepare(
-        db_, std::string("SELECT min(o.next_attempt_at) FROM operations AS o WHERE o.upstream = ?1 "
+    auto select = statements_->get(std::string("SELECT min(o.next_attempt_at) FROM operations AS o WHERE o.upstream = ?1 "
                          "AND o.state = 'pending' AND ") + kLaneHeadCondition);
     if (!select) return select.error();
     select->bind(1, upstream);
@@ -424,8 +414,7 @@ Expected<std::optional<UnixMillis>> Outbox::next_due(const std::string& upstream
 
 Expected<Counts> Outbox::counts() {
     std::lock_guard lock(mutex_);
-    auto select = Statement::prepare(
-        db_, "SELECT state, count(*), min(created_at) FROM operations GROUP BY state");
+    auto select = statements_->get("SELECT state, count(*), min(created_at) FROM operations GROUP BY state");
     if (!select) return select.error();
     Counts counts;
     while (true) {
@@ -454,8 +443,7 @@ Expected<Counts> Outbox::counts() {
 
 Expected<std::optional<Operation>> Outbox::find(OperationId id) {
     std::lock_guard lock(mutex_);
-    auto select = Statement::prepare(
-        db_, std::string("SELECT ") + std::string(kOperationColumns) + " FROM operations WHERE id = ?1");
+    auto select = statements_->get(std::string("SELECT ") + std::string(kOperationColumns) + " FROM operations WHERE id = ?1");
     if (!select) return select.error();
     select->bind(1, id);
     auto row = select->step("reading an operation");
@@ -466,7 +454,7 @@ Expected<std::optional<Operation>> Outbox::find(OperationId id) {
 
 Expected<std::vector<Operation>> Outbox::list_dead(int limit) {
     std::lock_guard lock(mutex_);
-    auto select = Statement::prepare(db_, std::string("SELECT ") + std::string(kOperationColumns) +
+    auto select = statements_->get(std::string("SELECT ") + std::string(kOperationColumns) +
                                               " FROM operations WHERE state = 'dead' ORDER BY id LIMIT ?1");
     if (!select) return select.error();
     select->bind(1, static_cast<std::int64_t>(limit));
@@ -507,8 +495,7 @@ Expected<void> Outbox::retry_dead(OperationId id, const std::string& reason) {
     if (auto begun = exec(db_, "BEGIN IMMEDIATE", "starting the retry"); !begun) return begun;
     auto audited = audit_operator_action(db_, id, "retry", reason, wall_clock_now_ms());
     if (audited) {
-        auto update = Statement::prepare(
-            db_, "UPDATE operations SET state = 'pending', next_attempt_at = 0 WHERE id = ?1 AND state = 'dead'");
+        auto update = statements_->get("UPDATE operations SET state = 'pending', next_attempt_at = 0 WHERE id = ?1 AND state = 'dead'");
         if (!update) {
             audited = update.error();
         } else {
@@ -532,8 +519,8 @@ Expected<void> Outbox::drop_dead(OperationId id, const std::string& reason) {
     std::int64_t bytes = 0;
     auto audited = audit_operator_action(db_, id, "drop", reason, wall_clock_now_ms());
     if (audited) {
-        auto size = Statement::prepare(db_, "SELECT length(payload) FROM operations WHERE id = ?1");
-        auto remove = Statement::prepare(db_, "DELETE FROM operations WHERE id = ?1 AND state = 'dead'");
+        auto size = statements_->get("SELECT length(payload) FROM operations WHERE id = ?1");
+        auto remove = statements_->get("DELETE FROM operations WHERE id = ?1 AND state = 'dead'");
         if (!size || !remove) {
             audited = !size ? size.error() : remove.error();
         } else {
@@ -558,8 +545,7 @@ Expected<void> Outbox::drop_dead(OperationId id, const std::string& reason) {
 
 Expected<std::vector<ParkedLane>> Outbox::parked_lanes() {
     std::lock_guard lock(mutex_);
-    auto select = Statement::prepare(
-        db_, "SELECT lane, min(id), last_error FROM operations WHERE state = 'dead' AND blocks_lane = 1 "
+    auto select = statements_->get("SELECT lane, min(id), last_error FROM operations WHERE state = 'dead' AND blocks_lane = 1 "
              "GROUP BY lane ORDER BY min(id)");
     if (!select) return select.error();
     std::vector<ParkedLane> lanes;

@@ -26,9 +26,34 @@ Expected<Statement> Statement::prepare(sqlite3* db, std::string_view sql) {
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), statement_(std::exchange(other.statement_, nullptr)) {}
+    : db_(other.db_), statement_(std::exchange(other.statement_, nullptr)), owned_(other.owned_) {}
 
-Statement::~Statement() { sqlite3_finalize(statement_); }
+Statement::~Statement() {
+    if (statement_ == nullptr) return;
+    if (owned_) {
+        sqlite3_finalize(statement_);
+    } else {
+        // Back to the cache: no read snapshot left open, no stale bindings.
+        sqlite3_reset(statement_);
+        sqlite3_clear_bindings(statement_);
+    }
+}
+
+StatementCache::~StatementCache() {
+    for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+}
+
+Expected<Statement> StatementCache::get(const std::string& sql) {
+    auto found = statements_.find(sql);
+    if (found == statements_.end()) {
+        sqlite3_stmt* statement = nullptr;
+        const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                          &statement, nullptr);
+        if (rc != SQLITE_OK) return sqlite_error(db_, rc, "preparing a statement");
+        found = statements_.emplace(sql, statement).first;
+    }
+    return Statement::borrowed(db_, found->second);
+}
 
 void Statement::bind(int index, std::int64_t value) { sqlite3_bind_int64(statement_, index, value); }
 

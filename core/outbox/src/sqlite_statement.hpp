@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "outpost/common/expected.hpp"
 
@@ -19,7 +20,10 @@ Expected<void> exec(sqlite3* db, const char* sql, std::string_view doing);
 
 class Statement {
 public:
+    // A statement of its own, finalized when it goes out of scope.
     static Expected<Statement> prepare(sqlite3* db, std::string_view sql);
+    // A statement borrowed from a cache: reset (not finalized) when it goes out of scope.
+    static Statement borrowed(sqlite3* db, sqlite3_stmt* statement) { return Statement{db, statement, false}; }
     Statement(Statement&& other) noexcept;
     Statement& operator=(Statement&&) = delete;
     Statement(const Statement&) = delete;
@@ -38,9 +42,28 @@ public:
     [[nodiscard]] bool column_is_null(int index) const;
 
 private:
-    Statement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+    Statement(sqlite3* db, sqlite3_stmt* statement, bool owned = true)
+        : db_(db), statement_(statement), owned_(owned) {}
     sqlite3* db_;
     sqlite3_stmt* statement_;
+    bool owned_;
+};
+
+// Prepared statements kept for the life of a connection: the outbox runs the same few SQL
+// texts for every operation, and parsing them each time was a measurable part of its CPU cost
+// (docs/performance.md). Not thread-safe; one borrower of a given SQL text at a time.
+class StatementCache {
+public:
+    explicit StatementCache(sqlite3* db) : db_(db) {}
+    ~StatementCache();
+    StatementCache(const StatementCache&) = delete;
+    StatementCache& operator=(const StatementCache&) = delete;
+
+    Expected<Statement> get(const std::string& sql);
+
+private:
+    sqlite3* db_;
+    std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };
 
 }  // namespace outpost::outbox::detail

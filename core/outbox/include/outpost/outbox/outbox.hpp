@@ -38,6 +38,9 @@
 
 struct sqlite3;
 
+namespace outpost::outbox::detail {
+class StatementCache;
+}
 namespace outpost::outbox {
 
 // Error::code of a back-pressure refusal (other codes are SQLite's extended result codes).
@@ -208,6 +211,7 @@ private:
 
     std::mutex mutex_;
     sqlite3* db_;
+    std::unique_ptr<detail::StatementCache> statements_;
     std::string path_;
     Options options_;
     std::int64_t recovered_at_open_ = 0;
