@@ -1,54 +1,24 @@
 #include "agent_harness.hpp"
 
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
-#include "test_paths.hpp"
-#include "wait_for.hpp"
+#include <gtest/gtest.h>
 
 namespace outpost::testing {
 
 AgentHarness::AgentHarness(Simulator& sim, bool link_up, const TempDir* state_dir, const std::string& password)
-    : owned_dir_(state_dir == nullptr ? std::make_unique<TempDir>() : nullptr),
-      dir_(state_dir == nullptr ? owned_dir_.get() : state_dir) {
-    socket_ = dir_->file("outpostd.sock");
-    const std::string config = dir_->file("outpostd.toml");
-    std::ofstream(config) << "device_id = \"test-device\"\n"
-                          << "board = \"sim\"\n"
-                          << "log_level = \"debug\"\n"
-                          << "[sim]\nlink_up = " << (link_up ? "true" : "false") << "\n"
-                          << "[storage]\noutbox_path = \"outbox.db\"\n"
-                          << "[control]\nsocket_path = \"" << socket_ << "\"\n"
-                          << "[tls]\nca_file = \"" << pki_file("ca.pem") << "\"\n"
-                          << "cert_file = \"" << pki_file("client.pem") << "\"\n"
-                          << "key_file = \"" << pki_file("client.key") << "\"\n"
-                          << "[delivery]\nbackoff_base_ms = 50\nbackoff_cap_ms = 1000\nfirst_flush_jitter_ms = 0\n"
-                          << "breaker_threshold = 5\nbreaker_probe_interval_ms = 1000\n"
-                          << "[upstream.din]\nbase_url = \"" << sim.base_url() << "\"\n"
-                          << "username = \"" << sim.options().din_user << "\"\n"
-                          << "password = \"" << (password.empty() ? sim.options().din_password : password) << "\"\n";
-    process_ = std::make_unique<ChildProcess>(std::vector<std::string>{paths::kOutpostd, "--config", config},
-                                              dir_->file("outpostd.log"));
-    const bool ready = wait_until([&] {
-        if (!process_->running()) return true;
-        auto connected = control::ControlClient::connect(socket_);
-        if (!connected) return false;
-        client_ = std::make_unique<control::ControlClient>(std::move(*connected));
-        return true;
-    });
-    if (!ready || !client_) throw std::runtime_error("outpostd did not start:\n" + process_->log());
+    : owned_dir_(state_dir == nullptr ? std::make_unique<TempDir>() : nullptr) {
+    AgentSettings settings;
+    settings.upstream_base_url = sim.base_url();
+    settings.din_user = sim.options().din_user;
+    settings.din_password = password.empty() ? sim.options().din_password : password;
+    settings.link_up = link_up;
+    process_ = std::make_unique<AgentProcess>(state_dir == nullptr ? *owned_dir_ : *state_dir, settings);
 }
 
-AgentHarness::~AgentHarness() {
-    client_.reset();
-    process_->stop();
-}
-
-nlohmann::json AgentHarness::call(const nlohmann::json& request) {
-    auto answer = client_->call(request);
-    if (!answer) throw std::runtime_error("control call failed: " + answer.error().message + "\n" + log());
-    return *answer;
+void AgentHarness::enqueue_picking(const std::string& key_ssl, int number) {
+    const auto answer = call({{"cmd", "enqueue"}, {"kind", "picking-order"}, {"payload", sample_picking(key_ssl, number)}});
+    ASSERT_TRUE(answer.value("ok", false)) << answer.dump();
 }
 
 void AgentHarness::set_link(bool up) {

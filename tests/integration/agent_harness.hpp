@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "child_process.hpp"
+#include "agent_process.hpp"
 #include "outpost/control/client.hpp"
 #include "simulator.hpp"
 #include "temp_dir.hpp"
@@ -21,22 +21,20 @@ public:
     // `password`: the DIN password to configure; empty: the simulator's (right) one.
     explicit AgentHarness(Simulator& sim, bool link_up = false, const TempDir* state_dir = nullptr,
                           const std::string& password = "");
-    ~AgentHarness();
 
-    nlohmann::json call(const nlohmann::json& request);
-    nlohmann::json status() { return call({{"cmd", "status"}}); }
+    nlohmann::json call(const nlohmann::json& request) { return process_->call(request); }
+    nlohmann::json status() { return process_->status(); }
+    // Queues sample_picking(key_ssl, number); fails the test if it is refused.
+    void enqueue_picking(const std::string& key_ssl, int number);
     void set_link(bool up);
-    [[nodiscard]] const std::string& socket_path() const { return socket_; }
+    [[nodiscard]] const std::string& socket_path() const { return process_->socket_path(); }
     [[nodiscard]] std::string log() const { return process_->log(); }
     int stop() { return process_->stop(); }
     [[nodiscard]] pid_t pid() const { return process_->pid(); }
 
 private:
     std::unique_ptr<TempDir> owned_dir_;
-    const TempDir* dir_;
-    std::string socket_;
-    std::unique_ptr<ChildProcess> process_;
-    std::unique_ptr<control::ControlClient> client_;
+    std::unique_ptr<AgentProcess> process_;
 };
 
 nlohmann::json sample_picking(const std::string& key_ssl, int picking_number);

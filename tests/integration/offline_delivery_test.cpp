@@ -71,8 +71,7 @@ TEST(OfflineDelivery, UpstreamDownThenUpDeliversEverythingOnce) {
     sim.admin_post("/admin/down");
     AgentHarness agent(sim, /*link_up=*/true);
     for (int i = 0; i < 5; ++i) {
-        auto answer = agent.call({{"cmd", "enqueue"}, {"kind", "picking-order"}, {"payload", sample_picking("SSL-X", i)}});
-        ASSERT_TRUE(answer.value("ok", false)) << answer.dump();
+        agent.enqueue_picking("SSL-X", i);
     }
     ASSERT_TRUE(wait_until([&] { return sim.stats()["requests"].get<int>() >= 2; })) << agent.log();
     EXPECT_EQ(sim.stats()["accepted"], 0);
@@ -89,8 +88,7 @@ TEST(OfflineDelivery, ValidationErrorFromUpstreamGoesToDeadLettersAndDoesNotBloc
     AgentHarness agent(sim, /*link_up=*/false);
     sim.admin_post("/admin/faults", {{"path", "/ssl/ifp/picking/order"}, {"statuses", {422}}});
     for (const char* lane : {"SSL-BAD", "SSL-GOOD"}) {
-        auto answer = agent.call({{"cmd", "enqueue"}, {"kind", "picking-order"}, {"payload", sample_picking(lane, 0)}});
-        ASSERT_TRUE(answer.value("ok", false));
+        agent.enqueue_picking(lane, 0);
     }
     agent.set_link(true);
     ASSERT_TRUE(wait_until([&] {
@@ -105,8 +103,7 @@ TEST(OfflineDelivery, QueueSurvivesARestartWhileOffline) {
     {
         AgentHarness agent(sim, /*link_up=*/false, &state);
         for (int i = 0; i < 3; ++i) {
-            auto answer = agent.call({{"cmd", "enqueue"}, {"kind", "picking-order"}, {"payload", sample_picking("SSL-R", i)}});
-            ASSERT_TRUE(answer.value("ok", false));
+            agent.enqueue_picking("SSL-R", i);
         }
         EXPECT_EQ(agent.stop(), 0) << agent.log();
     }

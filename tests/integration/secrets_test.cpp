@@ -43,8 +43,7 @@ TEST(Secrets, NoSecretInLogsStatusOrFilesAndPrivateModes) {
         AgentHarness agent(sim, /*link_up=*/false, &state);  // log_level = debug
         sim.admin_post("/admin/faults", {{"path", "/ssl/ifp/picking/order"}, {"statuses", {500, 422}}});
         for (int i = 0; i < 6; ++i) {
-            auto answer = agent.call({{"cmd", "enqueue"}, {"kind", "picking-order"}, {"payload", sample_picking("SSL-S", i)}});
-            ASSERT_TRUE(answer.value("ok", false));
+            agent.enqueue_picking("SSL-S", i);
         }
         agent.set_link(true);
         ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"].get<int>() >= 2; })) << agent.log();

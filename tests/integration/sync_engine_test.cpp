@@ -19,18 +19,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-void enqueue(AgentHarness& agent, const std::string& key_ssl, int number) {
-    auto answer = agent.call({{"cmd", "enqueue"}, {"kind", "picking-order"}, {"payload", sample_picking(key_ssl, number)}});
-    ASSERT_TRUE(answer.value("ok", false)) << answer.dump();
-}
-
 nlohmann::json din(AgentHarness& agent) { return agent.status()["upstreams"]["din"]; }
 
 TEST(SyncEngine, RetryAfterIsHonouredAsTheEarliestRetry) {
     Simulator sim;
     AgentHarness agent(sim, /*link_up=*/false);
     sim.admin_post("/admin/faults", {{"path", "/ssl/ifp/picking/order"}, {"statuses", {503}}});  // Retry-After: 1
-    enqueue(agent, "SSL-RA", 0);
+    agent.enqueue_picking("SSL-RA", 0);
     agent.set_link(true);
     ASSERT_TRUE(wait_until([&] { return !din(agent)["last_error"].get<std::string>().empty(); })) << agent.log();
     // Our own backoff for a first retry is at most 50 ms here; the server asked for 1 s.
@@ -51,7 +46,7 @@ TEST(SyncEngine, RetryAfterAsAnHttpDateIsHonoured) {
     std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &utc);
     sim.admin_post("/admin/faults",
                    {{"path", "/ssl/ifp/picking/order"}, {"steps", {{{"status", 429}, {"retry_after", date}}}}});
-    enqueue(agent, "SSL-RD", 0);
+    agent.enqueue_picking("SSL-RD", 0);
     agent.set_link(true);
     ASSERT_TRUE(wait_until([&] { return !din(agent)["last_error"].get<std::string>().empty(); })) << agent.log();
     EXPECT_GT(din(agent)["next_attempt_in_ms"].get<int>(), 1000) << "retried before the server's Retry-After date";
@@ -65,7 +60,7 @@ TEST(SyncEngine, RequestAppliedButUnansweredIsRetriedWithTheSameKeyAndAppliedOnc
     // re-sends once on a reused connection that dies before answering.
     sim.admin_post("/admin/faults",
                    {{"path", "/ssl/ifp/picking/order"}, {"steps", {{{"apply_then_close", true}, {"repeat", 2}}}}});
-    enqueue(agent, "SSL-U", 0);
+    agent.enqueue_picking("SSL-U", 0);
     agent.set_link(true);
     ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; })) << agent.log();
     const auto stats = sim.stats();
@@ -78,7 +73,7 @@ TEST(SyncEngine, RefusedTlsHandshakesAreTransientAndDeliveryResumes) {
     Simulator sim;
     sim.admin_post("/admin/tls", {{"refuse", true}, {"drop_connections", true}});
     AgentHarness agent(sim, /*link_up=*/true);
-    for (int i = 0; i < 4; ++i) enqueue(agent, "SSL-H", i);
+    for (int i = 0; i < 4; ++i) agent.enqueue_picking("SSL-H", i);
     ASSERT_TRUE(wait_until([&] { return din(agent)["last_error"].get<std::string>().find("TLS") != std::string::npos; }))
         << din(agent).dump() << agent.log();
     EXPECT_EQ(agent.status()["outbox"]["dead"], 0) << "a refused handshake was treated as permanent";
@@ -90,7 +85,7 @@ TEST(SyncEngine, CircuitOpensOnAnOutageAndDeliveryResumesWithinTheJitterWindow) 
     Simulator sim;
     sim.admin_post("/admin/down");
     AgentHarness agent(sim, /*link_up=*/true);
-    for (int i = 0; i < 10; ++i) enqueue(agent, "SSL-C" + std::to_string(i % 4), i);
+    for (int i = 0; i < 10; ++i) agent.enqueue_picking("SSL-C" + std::to_string(i % 4), i);
     ASSERT_TRUE(wait_until([&] { return din(agent)["circuit"] == "open"; }, 30s)) << din(agent).dump() << agent.log();
     EXPECT_GE(din(agent)["consecutive_failures"].get<int>(), 5);
 
@@ -110,7 +105,7 @@ TEST(SyncEngine, CircuitOpensOnAnOutageAndDeliveryResumesWithinTheJitterWindow) 
 TEST(SyncEngine, WrongCredentialsShowAuthFailedAndDoNotHammerTheLogin) {
     Simulator sim;
     AgentHarness agent(sim, /*link_up=*/false, nullptr, "not-the-password");
-    for (int i = 0; i < 5; ++i) enqueue(agent, "SSL-A" + std::to_string(i), i);
+    for (int i = 0; i < 5; ++i) agent.enqueue_picking("SSL-A" + std::to_string(i), i);
     agent.set_link(true);
     ASSERT_TRUE(wait_until([&] { return din(agent)["auth"] == "failed"; })) << din(agent).dump() << agent.log();
     const auto status = agent.status();
@@ -127,7 +122,7 @@ TEST(SyncEngine, WrongCredentialsShowAuthFailedAndDoNotHammerTheLogin) {
 TEST(SyncEngine, ExpiredTokenMidDrainLogsInAgainAndLosesNothing) {
     Simulator sim;
     AgentHarness agent(sim, /*link_up=*/false);
-    for (int i = 0; i < 60; ++i) enqueue(agent, "SSL-T" + std::to_string(i % 6), i);
+    for (int i = 0; i < 60; ++i) agent.enqueue_picking("SSL-T" + std::to_string(i % 6), i);
     agent.set_link(true);
     ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"].get<int>() >= 5; })) << agent.log();
     sim.admin_post("/admin/expire-tokens");
@@ -144,12 +139,12 @@ TEST(SyncEngine, TokenCloseToExpiryIsRenewedBeforeALargeDrain) {
     options.token_ttl_seconds = 300;  // inside the 10-minute renewal window from the start
     Simulator sim(options);
     AgentHarness agent(sim, /*link_up=*/false);
-    enqueue(agent, "SSL-W", 0);
+    agent.enqueue_picking("SSL-W", 0);
     agent.set_link(true);
     ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; })) << agent.log();
     const int logins_before = sim.stats()["logins"];
     agent.set_link(false);
-    for (int i = 1; i <= 150; ++i) enqueue(agent, "SSL-W" + std::to_string(i % 10), i);
+    for (int i = 1; i <= 150; ++i) agent.enqueue_picking("SSL-W" + std::to_string(i % 10), i);
     agent.set_link(true);
     ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 151; }, 30s)) << agent.log();
     EXPECT_EQ(sim.stats()["logins"].get<int>(), logins_before + 1) << "the session was not renewed before the drain";
@@ -171,9 +166,9 @@ TEST(SyncEngine, DeadLettersAreListedRetriedAndDroppedWithAReason) {
     Simulator sim;
     AgentHarness agent(sim, /*link_up=*/false);
     sim.admin_post("/admin/faults", {{"path", "/ssl/ifp/picking/order"}, {"statuses", {422, 422}}});
-    enqueue(agent, "SSL-D1", 0);
-    enqueue(agent, "SSL-D2", 0);
-    enqueue(agent, "SSL-OK", 0);
+    agent.enqueue_picking("SSL-D1", 0);
+    agent.enqueue_picking("SSL-D2", 0);
+    agent.enqueue_picking("SSL-OK", 0);
     agent.set_link(true);
     ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["dead"] == 2; })) << agent.status().dump(2);
     ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; }));
@@ -220,7 +215,7 @@ long cpu_ticks(pid_t pid) {
 TEST(SyncEngine, OfflineAgentWithABacklogUsesNoCpu) {
     Simulator sim;
     AgentHarness agent(sim, /*link_up=*/false);
-    for (int i = 0; i < 200; ++i) enqueue(agent, "SSL-O" + std::to_string(i % 20), i);
+    for (int i = 0; i < 200; ++i) agent.enqueue_picking("SSL-O" + std::to_string(i % 20), i);
     const long before = cpu_ticks(agent.pid());
     // Measuring idleness takes a stretch of time; nothing here waits for the agent.
     wait_until([] { return false; }, 3s);

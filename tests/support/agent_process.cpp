@@ -22,7 +22,9 @@ AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settin
                           << "[tls]\nca_file = \"" << pki_file("ca.pem") << "\"\n"
                           << "cert_file = \"" << pki_file("client.pem") << "\"\n"
                           << "key_file = \"" << pki_file("client.key") << "\"\n"
-                          << "[delivery]\nbackoff_base_ms = 50\nbackoff_cap_ms = 1000\n"
+                          // Short delays keep tests fast; no reconnect jitter for a single device.
+                          << "[delivery]\nbackoff_base_ms = 50\nbackoff_cap_ms = 1000\nfirst_flush_jitter_ms = 0\n"
+                          << "breaker_threshold = 5\nbreaker_probe_interval_ms = 1000\n"
                           << "[upstream.din]\nbase_url = \"" << settings.upstream_base_url << "\"\n"
                           << "username = \"" << settings.din_user << "\"\n"
                           << "password = \"" << settings.din_password << "\"\n";

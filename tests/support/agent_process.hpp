@@ -1,7 +1,7 @@
 #pragma once
 // outpostd (sim board) started on a state directory the caller keeps, so that it can be killed
-// and started again on the same outbox. Unlike AgentHarness it exposes the hard kill and the
-// settings the crash test and the benchmark vary (sync level, log level).
+// and started again on the same outbox, with the settings tests vary (link, sync level, log
+// level, credentials). AgentHarness (tests/integration) wraps it for the common case.
 
 #include <memory>
 #include <string>
