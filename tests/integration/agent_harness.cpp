@@ -27,8 +27,9 @@ AgentHarness::AgentHarness(Simulator& sim, bool link_up, const TempDir* state_di
                           << "[upstream.din]\nbase_url = \"" << sim.base_url() << "\"\n"
                           << "username = \"" << sim.options().din_user << "\"\n"
                           << "password = \"" << sim.options().din_password << "\"\n";
-    process_ = std::make_unique<ChildProcess>(std::vector<std::string>{paths::kOutpostd, "--config", config},
-                                              dir_->file("outpostd.log"));
+    auto argv = paths::argv_of(paths::kOutpostd);  // the emulator first, in a cross build
+    argv.insert(argv.end(), {"--config", config});
+    process_ = std::make_unique<ChildProcess>(std::move(argv), dir_->file("outpostd.log"));
     const bool ready = wait_until([&] {
         if (!process_->running()) return true;
         auto connected = control::ControlClient::connect(socket_);
