@@ -48,13 +48,49 @@ add_library(Outpost::mbedtls ALIAS outpost_dep_mbedtls)
 add_library(Outpost::curl ALIAS outpost_dep_curl)
 add_library(Outpost::sqlite ALIAS outpost_dep_sqlite)
 
-find_package(nlohmann_json 3.10 REQUIRED)
-find_package(CLI11 REQUIRED)
+if(NOT CMAKE_CROSSCOMPILING)
+  find_package(nlohmann_json 3.10 REQUIRED)
+  find_package(CLI11 REQUIRED)
+else()
+  # Cross builds search only the target's root (toolchains/*.cmake), where Debian's header-only
+  # packages are not installed, and the host's /usr/include must never be on a target compile
+  # line (its glibc headers would silently replace the target's). These three libraries are
+  # architecture-independent headers, so their own folders (and nothing else) are copied from
+  # the host packages into the build tree and used from there.
+  set(OUTPOST_CROSS_HEADERS "${CMAKE_BINARY_DIR}/cross-headers/include")
+  foreach(dir nlohmann toml++ CLI)
+    if(NOT EXISTS "/usr/include/${dir}")
+      message(FATAL_ERROR "/usr/include/${dir} is missing: run tools/bootstrap (it installs "
+                          "nlohmann-json3-dev, libtomlplusplus-dev and libcli11-dev)")
+    endif()
+    file(COPY "/usr/include/${dir}" DESTINATION "${OUTPOST_CROSS_HEADERS}")
+  endforeach()
+  add_library(nlohmann_json INTERFACE)
+  target_include_directories(nlohmann_json SYSTEM INTERFACE "${OUTPOST_CROSS_HEADERS}")
+  add_library(nlohmann_json::nlohmann_json ALIAS nlohmann_json)
+  add_library(outpost_dep_cli11 INTERFACE)
+  target_include_directories(outpost_dep_cli11 SYSTEM INTERFACE "${OUTPOST_CROSS_HEADERS}")
+  add_library(CLI11::CLI11 ALIAS outpost_dep_cli11)
+endif()
 # toml++ is used header-only (Debian also ships it as a shared library, which a static,
 # cross-compiled agent cannot use) and without exceptions, so parse errors are values.
 add_library(outpost_dep_toml INTERFACE)
 target_compile_definitions(outpost_dep_toml INTERFACE TOML_HEADER_ONLY=1 TOML_EXCEPTIONS=0)
+if(CMAKE_CROSSCOMPILING)
+  target_include_directories(outpost_dep_toml SYSTEM INTERFACE "${OUTPOST_CROSS_HEADERS}")
+endif()
 add_library(Outpost::toml ALIAS outpost_dep_toml)
 if(OUTPOST_BUILD_TESTS)
-  find_package(GTest REQUIRED)
+  if(NOT CMAKE_CROSSCOMPILING)
+    find_package(GTest REQUIRED)
+  else()
+    # GoogleTest for the target, compiled with the cross compiler from Debian's source package
+    # (googletest, /usr/src/googletest). SYSTEM: its headers are not held to our warning flags.
+    if(NOT EXISTS /usr/src/googletest/CMakeLists.txt)
+      message(FATAL_ERROR "/usr/src/googletest is missing: apt-get install googletest")
+    endif()
+    set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
+    set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)
+    add_subdirectory(/usr/src/googletest ${CMAKE_BINARY_DIR}/googletest EXCLUDE_FROM_ALL SYSTEM)
+  endif()
 endif()

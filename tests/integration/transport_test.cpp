@@ -72,11 +72,14 @@ TEST_F(TransportTest, NoClientCertificateIsRefusedWithAClearError) {
     ASSERT_TRUE(client);
     auto response = (*client)->perform(login_request(*sim));
     // Either the handshake fails, or (TLS 1.3) the server's alert ends the session on the first
-    // read; a server that answered 400 instead would be caught by the status check.
+    // read, or the server has closed before our request was written and the alert is lost (the
+    // usual case under qemu-user): then it is a lost connection whose message names the cause.
+    // A server that answered 400 instead would be caught by the status check.
     if (response) {
         EXPECT_GE(response->status, 400) << "server accepted a request without a client certificate";
     } else {
-        EXPECT_EQ(failure_kind(response.error()), FailureKind::TlsHandshake) << response.error().describe();
+        const auto kind = failure_kind(response.error());
+        EXPECT_TRUE(kind == FailureKind::TlsHandshake || kind == FailureKind::Io) << response.error().describe();
         EXPECT_NE(response.error().message.find("client certificate"), std::string::npos)
             << response.error().describe();
     }

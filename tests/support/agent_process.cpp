@@ -28,8 +28,9 @@ AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settin
                           << "[upstream.din]\nbase_url = \"" << settings.upstream_base_url << "\"\n"
                           << "username = \"" << settings.din_user << "\"\n"
                           << "password = \"" << settings.din_password << "\"\n";
-    process_ = std::make_unique<ChildProcess>(std::vector<std::string>{paths::kOutpostd, "--config", config},
-                                              state_dir.file("outpostd.log"));
+    auto argv = paths::argv_of(paths::kOutpostd);  // the emulator first, in a cross build
+    argv.insert(argv.end(), {"--config", config});
+    process_ = std::make_unique<ChildProcess>(std::move(argv), state_dir.file("outpostd.log"));
     const bool ready = wait_until([&] {
         if (!process_->running()) return true;
         auto connected = control::ControlClient::connect(socket_);
