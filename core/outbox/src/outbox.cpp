@@ -46,8 +46,11 @@ constexpr std::string_view kOperationColumns =
     "state, last_error";
 
 // `o` is the head of its lane: nothing older in the same lane is still undelivered.
+// The condition is written exactly as operations_lane_open's WHERE, so that partial index (which
+// holds only undelivered rows) answers it with one seek, whatever the lane's history.
 const std::string kLaneHeadCondition =
-    "NOT EXISTS (SELECT 1 FROM operations AS older WHERE older.lane = o.lane AND older.id < o.id "
+    "NOT EXISTS (SELECT 1 FROM operations AS older INDEXED BY operations_lane_open "
+    "WHERE older.lane = o.lane AND older.id < o.id "
     "AND (older.state IN ('pending', 'in_flight') OR (older.state = 'dead' AND older.blocks_lane = 1)))";
 
 Operation read_operation(const Statement& row) {
@@ -252,7 +255,8 @@ Expected<std::optional<EnqueueResult>> Outbox::coalesce_locked(const NewOperatio
     // merging into anything older would move this change ahead of later ones.
     auto candidate = statements_->get("SELECT o.id, o.payload FROM operations AS o WHERE o.upstream = ?1 AND o.kind = ?2 "
              "AND o.coalesce_key = ?3 AND o.state = 'pending' AND NOT EXISTS (SELECT 1 FROM "
-             "operations AS newer WHERE newer.lane = o.lane AND newer.id > o.id AND newer.state != 'delivered') "
+             "operations AS newer INDEXED BY operations_lane_open WHERE newer.lane = o.lane AND newer.id > o.id "
+             "AND (newer.state IN ('pending', 'in_flight') OR (newer.state = 'dead' AND newer.blocks_lane = 1))) "
              "ORDER BY o.id DESC LIMIT 1");
     if (!candidate) return candidate.error();
     candidate->bind(1, operation.upstream);
@@ -330,7 +334,7 @@ Expected<std::optional<Operation>> Outbox::claim_next(const std::string& upstrea
     // The oldest due operation whose lane holds nothing older that is still undelivered: a
     // failed head of lane blocks its own lane only.
     auto select = statements_->get(std::string("SELECT ") + std::string(kOperationColumns) +
-                 " FROM operations AS o WHERE o.upstream = ?1 AND o.state = 'pending' "
+                 " FROM operations AS o INDEXED BY operations_fifo WHERE o.upstream = ?1 AND o.state = 'pending' "
                  "AND o.next_attempt_at <= ?2 AND " + kLaneHeadCondition + " ORDER BY o.id LIMIT 1");
     if (!select) return select.error();
     select->bind(1, upstream);
@@ -402,13 +406,14 @@ Expected<std::int64_t> Outbox::make_due(const std::string& upstream, UnixMillis 
 Expected<std::optional<UnixMillis>> Outbox::next_due(const std::string& upstream) {
     std::lock_guard lock(mutex_);
     // Only heads of lanes count: an operation queued behind a retrying one is not due before it.
-    auto select = statements_->get(std::string("SELECT min(o.next_attempt_at) FROM operations AS o WHERE o.upstream = ?1 "
-                         "AND o.state = 'pending' AND ") + kLaneHeadCondition);
+    auto select = statements_->get(
+        std::string("SELECT o.next_attempt_at FROM operations AS o INDEXED BY operations_due WHERE o.upstream = ?1 "
+                    "AND o.state = 'pending' AND ") + kLaneHeadCondition + " ORDER BY o.next_attempt_at LIMIT 1");
     if (!select) return select.error();
     select->bind(1, upstream);
     auto row = select->step("finding the next due time");
     if (!row) return row.error();
-    if (select->column_is_null(0)) return std::optional<UnixMillis>{};
+    if (!*row) return std::optional<UnixMillis>{};
     return std::optional<UnixMillis>{select->column_int(0)};
 }
 

@@ -73,6 +73,18 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
     CREATE INDEX operator_audit_key ON operator_audit (idempotency_key) WHERE action = 'drop';
     CREATE INDEX operations_dead ON operations (id) WHERE state = 'dead';
     )sql",
+    // 3 -> 4: indexes that keep claiming cheap with a large backlog (docs/performance.md):
+    // claim walks one upstream's pending operations in id order and stops at the first due lane
+    // head; next_due walks them in due order; the lane-head check seeks only undelivered rows.
+    R"sql(
+    DROP INDEX operations_due;
+    DROP INDEX operations_lane;
+    CREATE INDEX operations_fifo ON operations (upstream, state, id);
+    CREATE INDEX operations_due ON operations (upstream, state, next_attempt_at);
+    CREATE INDEX operations_lane_open ON operations (lane, id)
+        WHERE state IN ('pending', 'in_flight') OR (state = 'dead' AND blocks_lane = 1);
+    CREATE INDEX operations_in_flight ON operations (id) WHERE state = 'in_flight';
+    )sql",
 };
 
 Expected<int> read_user_version(sqlite3* db) {
