@@ -16,6 +16,13 @@ AgentHarness::AgentHarness(Simulator& sim, bool link_up, const TempDir* state_di
     process_ = std::make_unique<AgentProcess>(state_dir == nullptr ? *owned_dir_ : *state_dir, settings);
 }
 
+AgentHarness::AgentHarness(Simulator& sim, AgentSettings settings) : owned_dir_(std::make_unique<TempDir>()) {
+    settings.upstream_base_url = sim.base_url();
+    settings.din_user = sim.options().din_user;
+    settings.din_password = sim.options().din_password;
+    process_ = std::make_unique<AgentProcess>(*owned_dir_, settings);
+}
+
 void AgentHarness::enqueue_picking(const std::string& key_ssl, int number) {
     const auto answer = call({{"cmd", "enqueue"}, {"kind", "picking-order"}, {"payload", sample_picking(key_ssl, number)}});
     ASSERT_TRUE(answer.value("ok", false)) << answer.dump();

@@ -21,6 +21,8 @@ public:
     // `password`: the DIN password to configure; empty: the simulator's (right) one.
     explicit AgentHarness(Simulator& sim, bool link_up = false, const TempDir* state_dir = nullptr,
                           const std::string& password = "");
+    // Any other settings; the upstream URL and credentials are the simulator's.
+    AgentHarness(Simulator& sim, AgentSettings settings);
 
     nlohmann::json call(const nlohmann::json& request) { return process_->call(request); }
     nlohmann::json status() { return process_->status(); }

@@ -69,6 +69,21 @@ TEST(SyncEngine, RequestAppliedButUnansweredIsRetriedWithTheSameKeyAndAppliedOnc
     EXPECT_GE(stats["closed_without_answer"].get<int>(), 1);
 }
 
+TEST(SyncEngine, RequestTimeoutIsAnUnknownOutcomeRetriedWithTheSameKey) {
+    Simulator sim;
+    AgentSettings settings;
+    settings.request_timeout_ms = 1000;
+    AgentHarness agent(sim, settings);
+    // The simulator applies the picking, then answers after 3 s: the agent gives up at 1 s.
+    sim.admin_post("/admin/faults", {{"path", "/ssl/ifp/picking/order"}, {"steps", {{{"delay_ms", 3000}}}}});
+    agent.enqueue_picking("SSL-TO", 0);
+    agent.set_link(true);
+    ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; }, 30s)) << agent.log();
+    EXPECT_NE(agent.log().find("no answer in time"), std::string::npos) << agent.log();
+    EXPECT_EQ(sim.stats()["accepted"], 1);
+    EXPECT_EQ(agent.status()["outbox"]["dead"], 0);
+}
+
 TEST(SyncEngine, RefusedTlsHandshakesAreTransientAndDeliveryResumes) {
     Simulator sim;
     sim.admin_post("/admin/tls", {{"refuse", true}, {"drop_connections", true}});

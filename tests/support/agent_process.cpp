@@ -27,7 +27,8 @@ AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settin
                           << "breaker_threshold = 5\nbreaker_probe_interval_ms = 1000\n"
                           << "[upstream.din]\nbase_url = \"" << settings.upstream_base_url << "\"\n"
                           << "username = \"" << settings.din_user << "\"\n"
-                          << "password = \"" << settings.din_password << "\"\n";
+                          << "password = \"" << settings.din_password << "\"\n"
+                          << "request_timeout_ms = " << settings.request_timeout_ms << "\n";
     auto argv = paths::argv_of(paths::kOutpostd);  // the emulator first, in a cross build
     argv.insert(argv.end(), {"--config", config});
     process_ = std::make_unique<ChildProcess>(std::move(argv), state_dir.file("outpostd.log"));

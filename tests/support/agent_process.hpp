@@ -22,6 +22,7 @@ struct AgentSettings {
     bool link_up = false;
     bool sync_full = true;            // [storage] sync = "full" | "normal"
     std::string log_level = "debug";  // the benchmark uses "warning": a log line per commit is noise there
+    int request_timeout_ms = 15000;   // [upstream.din] request_timeout_ms
 };
 
 class AgentProcess {
