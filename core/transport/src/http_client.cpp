@@ -98,9 +98,7 @@ Error describe_failure(CURLcode code, const char* detail, const std::string& url
         case CURLE_SEND_ERROR:
             // With TLS 1.3 the server checks the client certificate after the handshake, so a
             // refusal shows up as a fatal alert on the first read.
-            // It may also show up as a broken pipe when the server's close wins the race with our
-            // first write; without a client certificate that is the likely cause.
-            if (what.find("alert") != std::string::npos || what.find("SSL") != std::string::npos || !have_client_cert) {
+            if (what.find("alert") != std::string::npos || what.find("SSL") != std::string::npos) {
                 return failure(FailureKind::TlsHandshake,
                                "the server ended the TLS session: " + what +
                                    (have_client_cert ? " (it may not accept this client certificate)"
