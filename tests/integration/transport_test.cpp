@@ -89,10 +89,14 @@ TEST_F(TransportTest, ClientCertificateFromAnotherCaIsRefused) {
     auto client = HttpClient::create({pki_file("ca.pem"), pki_file("other-client.pem"), pki_file("other-client.key")}, {});
     ASSERT_TRUE(client);
     auto response = (*client)->perform(login_request(*sim));
+    // As without a certificate: the refusal is a TLS alert, or a lost connection when the
+    // server's close wins the race with our first write; either way the message names the cause.
     if (response) {
         EXPECT_GE(response->status, 400);
     } else {
-        EXPECT_EQ(failure_kind(response.error()), FailureKind::TlsHandshake) << response.error().describe();
+        const auto kind = failure_kind(response.error());
+        EXPECT_TRUE(kind == FailureKind::TlsHandshake || kind == FailureKind::Io) << response.error().describe();
+        EXPECT_NE(response.error().message.find("client certificate"), std::string::npos) << response.error().describe();
     }
 }
 

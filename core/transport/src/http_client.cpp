@@ -87,7 +87,8 @@ Error describe_failure(CURLcode code, const char* detail, const std::string& url
         case CURLE_SSL_CONNECT_ERROR:
             return failure(FailureKind::TlsHandshake,
                            "TLS handshake failed: " + what +
-                               (have_client_cert ? "" : " (no client certificate was presented; the server may require one)") +
+                               (have_client_cert ? " (the server may not accept this client certificate)"
+                                                 : " (no client certificate was presented; the server may require one)") +
                                where);
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_CONNECT:
@@ -112,7 +113,9 @@ Error describe_failure(CURLcode code, const char* detail, const std::string& url
             // Io (retried), but the message names the likely cause when no certificate was sent.
             return failure(FailureKind::Io,
                            "connection lost: " + what +
-                               (have_client_cert ? "" : " (no client certificate was presented; the server may require one)") +
+                               (have_client_cert
+                                    ? " (if this repeats right after connecting, the server may be refusing the client certificate)"
+                                    : " (no client certificate was presented; the server may require one)") +
                                where);
         case CURLE_WRITE_ERROR:
             return failure(FailureKind::Io, "the server's answer exceeds " +
