@@ -30,15 +30,22 @@ Expected<void> DeliveryWorker::start() {
         clients_.push_back(std::move(*http));
     }
     {
-        // A device that boots with the link up is a device reconnecting: jitter the first flush.
+        // A device that boots with the link up is a device reconnecting, like a link coming back.
         std::lock_guard lock(mutex_);
-        status_.ready_since = wall_clock_now_ms();
-        const auto jitter = settings_.first_flush_jitter.count();
-        flush_not_before_ = Clock::now() + std::chrono::milliseconds(
-                                               std::uniform_int_distribution<long long>(0, jitter)(random_));
+        begin_sending_period_locked();
     }
     for (auto& client : clients_) threads_.emplace_back([this, http = client.get()] { run(*http); });
     return {};
+}
+
+void DeliveryWorker::begin_sending_period_locked() {
+    // The first request waits a random 0..first_flush_jitter, the first sender prepares the
+    // session for the drain, and "stalled" counts from now.
+    status_.ready_since = wall_clock_now_ms();
+    const auto jitter = settings_.first_flush_jitter.count();
+    flush_not_before_ =
+        Clock::now() + std::chrono::milliseconds(std::uniform_int_distribution<long long>(0, jitter)(random_));
+    drain_starting_ = true;
 }
 
 void DeliveryWorker::stop() {
@@ -64,13 +71,7 @@ void DeliveryWorker::notify_enqueued() {
 void DeliveryWorker::set_link_up(bool up) {
     {
         std::lock_guard lock(mutex_);
-        if (up && !link_up_) {
-            status_.ready_since = wall_clock_now_ms();
-            const auto jitter = settings_.first_flush_jitter.count();
-            flush_not_before_ = Clock::now() + std::chrono::milliseconds(
-                                                   std::uniform_int_distribution<long long>(0, jitter)(random_));
-        }
-        if (up && !link_up_) drain_starting_ = true;
+        if (up && !link_up_) begin_sending_period_locked();
         link_up_ = up;
         ++generation_;
     }

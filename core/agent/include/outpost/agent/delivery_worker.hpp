@@ -89,6 +89,8 @@ private:
     bool settle(const outbox::Operation& operation, const connectors::DeliveryResult& result);
     void record_outcome_locked(const connectors::DeliveryResult& result, UnixMillis now);
     std::chrono::milliseconds backoff_delay(int attempts, const connectors::DeliveryResult& result);
+    // Start-up or link back: jittered first flush, drain preparation, stall clock restarted.
+    void begin_sending_period_locked();
     // Why the thread may not send now, and until when (nullopt: until notified).
     bool may_send_locked(Clock::time_point now, std::optional<Clock::time_point>& retry_at);
 
