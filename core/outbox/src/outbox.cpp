@@ -362,13 +362,20 @@ Expected<void> Outbox::mark_delivered(OperationId id, UnixMillis now) {
     update->bind(1, id);
     update->bind(2, now);
     if (auto updated = update_one(db_, *update, id, "marking an operation delivered"); !updated) return updated;
+    auto bytes = payload_bytes_locked(id);
+    if (!bytes) return bytes.error();
+    undelivered_count_ -= 1;
+    undelivered_bytes_ -= *bytes;
+    return {};
+}
+
+Expected<std::int64_t> Outbox::payload_bytes_locked(OperationId id) {
     auto size = statements_->get("SELECT length(payload) FROM operations WHERE id = ?1");
     if (!size) return size.error();
     size->bind(1, id);
-    if (auto row = size->step("reading the operation size"); !row) return row.error();
-    undelivered_count_ -= 1;
-    undelivered_bytes_ -= size->column_int(0);
-    return {};
+    auto row = size->step("reading the operation size");
+    if (!row) return row.error();
+    return *row ? size->column_int(0) : std::int64_t{0};
 }
 
 Expected<void> Outbox::reschedule(OperationId id, UnixMillis next_attempt_at, const std::string& error) {
@@ -524,13 +531,12 @@ Expected<void> Outbox::drop_dead(OperationId id, const std::string& reason) {
     std::int64_t bytes = 0;
     auto audited = audit_operator_action(db_, id, "drop", reason, wall_clock_now_ms());
     if (audited) {
-        auto size = statements_->get("SELECT length(payload) FROM operations WHERE id = ?1");
+        auto size = payload_bytes_locked(id);
         auto remove = statements_->get("DELETE FROM operations WHERE id = ?1 AND state = 'dead'");
         if (!size || !remove) {
             audited = !size ? size.error() : remove.error();
         } else {
-            size->bind(1, id);
-            if (auto row = size->step("reading the operation size"); row && *row) bytes = size->column_int(0);
+            bytes = *size;
             remove->bind(1, id);
             audited = update_one(db_, *remove, id, "dropping a dead letter");
         }

@@ -208,6 +208,7 @@ private:
     Expected<std::optional<EnqueueResult>> coalesce_locked(const NewOperation& operation,
                                                            const std::string& key, UnixMillis now);
     Expected<void> load_totals_locked();
+    Expected<std::int64_t> payload_bytes_locked(OperationId id);
 
     std::mutex mutex_;
     sqlite3* db_;
