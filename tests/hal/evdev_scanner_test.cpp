@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "key_events.hpp"
+#include "scan_recorder.hpp"
 #include "temp_dir.hpp"
 #include "wait_for.hpp"
 
@@ -55,18 +56,6 @@ std::vector<input_event> events_for(const std::string& text) {
     return events;
 }
 
-struct Received {
-    std::mutex mutex;
-    std::vector<std::string> scans;
-    std::vector<std::string> errors;
-    void attach(BarcodeScanner& scanner) {
-        scanner.set_handlers(
-            [this](const std::string& raw) { std::lock_guard lock(mutex); scans.push_back(raw); },
-            [this](const std::string& message) { std::lock_guard lock(mutex); errors.push_back(message); });
-    }
-    std::size_t scan_count() { std::lock_guard lock(mutex); return scans.size(); }
-};
-
 TEST(EvdevScanner, DecodesEventsFromTheDevice) {
     TempDir dir;
     const std::string fifo = dir.file("event0");
@@ -77,7 +66,7 @@ TEST(EvdevScanner, DecodesEventsFromTheDevice) {
     ASSERT_GE(writer, 0);
 
     EvdevScanner scanner({.device = fifo, .gs_key = 0, .grab = false, .max_scan_length = 4096});
-    Received received;
+    testing::ScanRecorder received;
     received.attach(scanner);
     ASSERT_TRUE(scanner.start().ok());
 
@@ -106,7 +95,7 @@ TEST(EvdevScanner, ReportsTheDeviceClosingAndStartsAgain) {
     int writer = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);
     ASSERT_GE(writer, 0);
     EvdevScanner scanner({.device = fifo, .grab = false});
-    Received received;
+    testing::ScanRecorder received;
     received.attach(scanner);
     ASSERT_TRUE(scanner.start().ok());
     ::close(writer);  // the last writer goes: the reader sees the end, like an unplugged scanner
@@ -195,7 +184,7 @@ TEST(EvdevScanner, ReadsAVirtualKeyboardThroughUinput) {
     if (keyboard.node().empty()) GTEST_SKIP() << "uinput did not create an event node (no udev/devtmpfs?)";
     ASSERT_TRUE(wait_until([&] { return ::access(keyboard.node().c_str(), R_OK) == 0; }));
     EvdevScanner scanner({.device = keyboard.node()});
-    Received received;
+    testing::ScanRecorder received;
     received.attach(scanner);
     ASSERT_TRUE(scanner.start().ok());
     ASSERT_TRUE(keyboard.type("]C1" "10AB\x1d" "21X9"));

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "scan_recorder.hpp"
 #include "wait_for.hpp"
 
 namespace hal::linux {
@@ -47,26 +48,11 @@ private:
     std::string slave_;
 };
 
-// What the handlers received, read from the test thread while the reader thread writes it.
-struct Received {
-    std::mutex mutex;
-    std::vector<std::string> scans;
-    std::vector<std::string> errors;
-
-    void attach(BarcodeScanner& scanner) {
-        scanner.set_handlers(
-            [this](const std::string& raw) { std::lock_guard lock(mutex); scans.push_back(raw); },
-            [this](const std::string& message) { std::lock_guard lock(mutex); errors.push_back(message); });
-    }
-    std::size_t scan_count() { std::lock_guard lock(mutex); return scans.size(); }
-    std::size_t error_count() { std::lock_guard lock(mutex); return errors.size(); }
-};
-
 TEST(SerialScanner, DeliversScansTerminatedByCrLfOrCrlf) {
     Pty pty;
     ASSERT_FALSE(pty.slave().empty()) << "no pseudo-terminal available";
     SerialScanner scanner({pty.slave(), 115200});
-    Received received;
+    testing::ScanRecorder received;
     received.attach(scanner);
     ASSERT_TRUE(scanner.start().ok());
 
@@ -85,7 +71,7 @@ TEST(SerialScanner, DropsAnOverlongScanReportsItAndGoesOn) {
     Pty pty;
     ASSERT_FALSE(pty.slave().empty());
     SerialScanner scanner({pty.slave(), 9600, 16});
-    Received received;
+    testing::ScanRecorder received;
     received.attach(scanner);
     ASSERT_TRUE(scanner.start().ok());
     ASSERT_TRUE(pty.write(std::string(40, '7') + "\r\n]C0OK\r\n"));
@@ -100,7 +86,7 @@ TEST(SerialScanner, ReportsTheDeviceGoingAway) {
     Pty pty;
     ASSERT_FALSE(pty.slave().empty());
     SerialScanner scanner({pty.slave(), 9600});
-    Received received;
+    testing::ScanRecorder received;
     received.attach(scanner);
     ASSERT_TRUE(scanner.start().ok());
     pty.close_master();  // like unplugging a USB scanner
