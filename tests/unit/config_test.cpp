@@ -37,8 +37,14 @@ TEST(Config, ValidFileWithDefaults) {
     EXPECT_EQ(config->outbox_path, "/etc/outpost/data/outbox.db");  // relative to the file
     EXPECT_EQ(config->control_socket, "/run/outpost/outpostd.sock");
     EXPECT_EQ(config->tls.ca_file, "/etc/outpost/pki/ca.pem");
-    EXPECT_EQ(config->din.base_url, "https://din.example.com");  // trailing slash dropped
-    EXPECT_EQ(config->din.connect_timeout.count(), 5000);
+    const UpstreamConfig* din = config->upstream("din");
+    ASSERT_NE(din, nullptr);
+    EXPECT_EQ(din->base_url, "https://din.example.com");  // trailing slash dropped
+    EXPECT_EQ(din->connect_timeout.count(), 5000);
+    EXPECT_EQ(din->concurrency, 2);
+    EXPECT_EQ(din->secrets.at("password"), "secret");
+    EXPECT_EQ(din->options.at("username"), "device");  // the connector's own key, checked by it
+    EXPECT_FALSE(din->options.contains("password"));     // secrets are kept apart from options
     EXPECT_EQ(config->delivery.backoff_cap.count(), 60000);
 }
 
@@ -50,7 +56,7 @@ TEST(Config, PasswordFromFile) {
     text.replace(text.find("password = \"secret\""), 19, "password_file = \"din.password\"");
     auto config = parse_config(text, dir.file("outpostd.toml"));
     ASSERT_TRUE(config) << config.error().describe();
-    EXPECT_EQ(config->din.password, "from-file");
+    EXPECT_EQ(config->upstream("din")->secrets.at("password"), "from-file");
 }
 
 TEST(Config, PasswordFileReadableByOthersIsRefused) {
@@ -88,17 +94,45 @@ TEST_P(BadConfig, NamesTheProblem) {
     EXPECT_EQ(config.error().message.find("secret"), std::string::npos) << "a secret leaked into an error";
 }
 
+TEST(Config, AtLeastOneUpstream) {
+    std::string text = kValid.substr(0, kValid.find("[upstream.din]"));
+    auto config = parse_config(text, "test.toml");
+    ASSERT_FALSE(config);
+    EXPECT_NE(config.error().message.find("at least one upstream"), std::string::npos) << config.error().message;
+}
+
+TEST(Config, SeveralUpstreamsKeepTheirOwnKeys) {
+    std::string text = kValid + R"(
+[upstream.smartseller]
+base_url = "https://seller.example.com"
+api_key = "k"
+batch = 100
+token_pointer = "/data/api_token"
+)";
+    auto config = parse_config(text, "test.toml");
+    ASSERT_TRUE(config) << config.error().describe();
+    ASSERT_EQ(config->upstreams.size(), 2U);
+    const UpstreamConfig* seller = config->upstream("smartseller");
+    ASSERT_NE(seller, nullptr);
+    EXPECT_EQ(seller->secrets.at("api_key"), "k");
+    EXPECT_EQ(seller->options.at("batch"), 100);
+    EXPECT_EQ(seller->options.at("token_pointer"), "/data/api_token");
+    EXPECT_EQ(config->upstream("pmp"), nullptr);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadConfig,
     ::testing::Values(
         BadCase{"plain http", "https://din", "http://din", "must start with https://"},
         BadCase{"missing device", "device_id = \"hh-07\"", "", "missing required key 'device_id'"},
-        BadCase{"typo", "username", "usernme", "unknown key 'upstream.din.usernme'"},
+        BadCase{"typo in a common key", "[storage]", "[storage]\nsynk = \"full\"", "unknown key 'storage.synk'"},
+        BadCase{"no upstream", "[upstream.din]", "[other]", "unknown key 'other'"},
+        BadCase{"zero concurrency", "username", "concurrency = 0\nusername", "'upstream.din.concurrency'"},
         BadCase{"syntax", "[storage]", "[storage", "line "},
         BadCase{"bad sync", "outbox_path", "sync = \"sometimes\"\noutbox_path", "'storage.sync'"},
         BadCase{"unknown board", "device_id = \"hh-07\"", "device_id = \"x\"\nboard = \"toaster\"", "board 'toaster'"},
         BadCase{"both passwords", "password = \"secret\"", "password = \"secret\"\npassword_file = \"x\"",
-                "exactly one of"}),
+                "only one of"}),
     [](const auto& test_info) {
         std::string name = test_info.param.name;
         for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';

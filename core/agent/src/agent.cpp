@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <variant>
 
 #include "hal/network_link.hpp"
 #include "hal/sim/sim_network_link.hpp"
@@ -14,8 +15,8 @@
 #include "outpost/agent/pruner.hpp"
 #include "outpost/agent/status_report.hpp"
 #include "outpost/common/log.hpp"
-#include "outpost/connectors/din_connector.hpp"
-#include "outpost/intake/picking_order.hpp"
+#include "outpost/connectors/registry.hpp"
+#include "outpost/intake/operation_kinds.hpp"
 #include "outpost/outbox/outbox.hpp"
 #include "outpost/transport/http_client.hpp"
 
@@ -28,17 +29,40 @@ struct Agent::Parts {
     int wake_fd = -1;
     std::atomic<bool> stopping{false};
     std::unique_ptr<outbox::Outbox> outbox;
-    std::unique_ptr<connectors::DinConnector> din;
-    std::unique_ptr<DeliveryWorker> din_worker;
+    // One per [upstream.<name>] table, in config order.
+    struct Upstream {
+        std::string name;
+        std::unique_ptr<connectors::Connector> connector;
+        std::unique_ptr<DeliveryWorker> worker;
+    };
+    std::vector<Upstream> upstreams;
     std::unique_ptr<ControlServer> control;
 
     ~Parts() {
         if (link != nullptr) link->set_observer({});
-        din_worker.reset();  // joins before the connector and outbox it uses go away
+        // Workers join before the connectors and the outbox they use go away.
+        for (auto& upstream : upstreams) upstream.worker.reset();
         if (wake_fd >= 0) ::close(wake_fd);
     }
 
+    DeliveryWorker* worker_for(const std::string& upstream) {
+        for (auto& candidate : upstreams) {
+            if (candidate.name == upstream) return candidate.worker.get();
+        }
+        return nullptr;
+    }
+    void notify_all() {
+        for (auto& upstream : upstreams) upstream.worker->notify_enqueued();
+    }
+    void stop_workers() {
+        for (auto& upstream : upstreams) upstream.worker->stop();
+    }
+    intake::IntakeContext intake_context() const { return {config.device_id, wall_clock_now_ms()}; }
+
     std::vector<nlohmann::json> handle(const std::vector<nlohmann::json>& requests);
+    // The operations one enqueue request asks for, or the answer refusing it.
+    std::variant<std::vector<outbox::NewOperation>, nlohmann::json> prepare_enqueue(const nlohmann::json& request);
+    nlohmann::json kinds() const;
     nlohmann::json handle_one(const nlohmann::json& request);
     nlohmann::json handle_dead_letters(const std::string& command, const nlohmann::json& request);
 };
@@ -49,62 +73,112 @@ nlohmann::json failure(const std::string& message) { return {{"ok", false}, {"er
 
 }  // namespace
 
+std::variant<std::vector<outbox::NewOperation>, nlohmann::json> Agent::Parts::prepare_enqueue(
+    const nlohmann::json& request) {
+    const std::string kind_name = request.value("kind", "");
+    const intake::OperationKind* kind = intake::find_operation_kind(kind_name);
+    if (kind == nullptr) {
+        std::string known;
+        for (const auto& candidate : intake::operation_kinds()) {
+            known += (known.empty() ? "" : ", ") + std::string(candidate.name);
+        }
+        return failure("unknown operation kind '" + kind_name + "' (known: " + known + ")");
+    }
+    if (worker_for(std::string(kind->upstream)) == nullptr) {
+        return failure("operation kind '" + kind_name + "' goes to the " + std::string(kind->upstream) +
+                       " upstream, which this agent has no [upstream." + std::string(kind->upstream) +
+                       "] table for; nothing was queued");
+    }
+    const auto key = request.find("idempotency_key");
+    if (key != request.end() && (!key->is_string() || key->get_ref<const std::string&>().size() > 200)) {
+        return failure("idempotency_key must be a string of at most 200 characters");
+    }
+    auto prepared = kind->prepare(request.value("payload", nlohmann::json()),
+                                  key != request.end() ? key->get<std::string>() : "", intake_context());
+    if (!prepared) return failure(prepared.error().message);
+    return std::move(*prepared);
+}
+
 std::vector<nlohmann::json> Agent::Parts::handle(const std::vector<nlohmann::json>& requests) {
     std::vector<nlohmann::json> answers(requests.size());
     // Enqueues of one turn share one transaction (group commit); everything else is answered
-    // on its own.
+    // on its own. One request may become several operations (a kind that splits).
     std::vector<outbox::NewOperation> batch;
-    std::vector<std::size_t> batch_positions;
+    struct Placed {
+        std::size_t request;
+        std::size_t first;  // in batch
+        std::size_t count;
+    };
+    std::vector<Placed> placed;
     for (std::size_t i = 0; i < requests.size(); ++i) {
         const nlohmann::json& request = requests[i];
         if (request.value("cmd", "") != "enqueue") {
             answers[i] = handle_one(request);
             continue;
         }
-        const std::string kind = request.value("kind", "");
-        if (kind != intake::kPickingOrderKind) {
-            answers[i] = failure("unknown operation kind '" + kind + "' (known: picking-order)");
+        auto prepared = prepare_enqueue(request);
+        if (auto* refused = std::get_if<nlohmann::json>(&prepared)) {
+            answers[i] = std::move(*refused);
             continue;
         }
-        const auto key = request.find("idempotency_key");
-        if (key != request.end() && (!key->is_string() || key->get_ref<const std::string&>().size() > 200)) {
-            answers[i] = failure("idempotency_key must be a string of at most 200 characters");
-            continue;
-        }
-        auto prepared = intake::prepare_picking_order(request.value("payload", nlohmann::json()),
-                                                      key != request.end() ? key->get<std::string>() : "",
-                                                      config.device_id);
-        if (!prepared) {
-            answers[i] = failure(prepared.error().message);
-            continue;
-        }
-        batch.push_back(std::move(*prepared));
-        batch_positions.push_back(i);
+        auto& operations = std::get<std::vector<outbox::NewOperation>>(prepared);
+        placed.push_back({i, batch.size(), operations.size()});
+        for (auto& operation : operations) batch.push_back(std::move(operation));
     }
     if (batch.empty()) return answers;
 
     auto stored = outbox->enqueue(batch);
-    for (std::size_t j = 0; j < batch.size(); ++j) {
-        const std::size_t i = batch_positions[j];
-        if (!stored) {
-            answers[i] = failure("not queued: " + stored.error().message);
-            continue;
-        }
-        const auto& result = (*stored)[j];
-        if (!result) {
-            answers[i] = failure("not queued: " + result.error().message);
-            continue;
-        }
-        answers[i] = {{"ok", true}, {"id", result->id}, {"idempotency_key", result->idempotency_key},
-                      {"duplicate", result->duplicate}, {"coalesced", result->coalesced}};
-    }
-    if (stored) {
-        log::debug("intake", "queued " + std::to_string(batch.size()) + " operation(s) in one commit");
-        din_worker->notify_enqueued();
-    } else {
+    if (!stored) {
         log::error("intake", stored.error().describe());
+        for (const Placed& place : placed) answers[place.request] = failure("not queued: " + stored.error().message);
+        return answers;
+    }
+    log::debug("intake", "queued " + std::to_string(batch.size()) + " operation(s) in one commit");
+    for (const Placed& place : placed) {
+        nlohmann::json ids = nlohmann::json::array();
+        std::string refused;
+        bool duplicate = true;
+        bool coalesced = false;
+        for (std::size_t j = place.first; j < place.first + place.count; ++j) {
+            const auto& result = (*stored)[j];
+            if (!result) {
+                refused = result.error().message;
+                continue;
+            }
+            ids.push_back(result->id);
+            duplicate = duplicate && result->duplicate;
+            coalesced = coalesced || result->coalesced;
+        }
+        const auto& first = (*stored)[place.first];
+        if (!refused.empty()) {
+            // A split request is answered as a whole: the parts that were stored stay (their keys
+            // make the producer's retry skip them), and the producer is told to retry.
+            answers[place.request] = failure("not queued: " + refused +
+                                             (place.count > 1 ? " (" + std::to_string(ids.size()) + " of " +
+                                                                    std::to_string(place.count) +
+                                                                    " parts were queued; retry with the same key)"
+                                                              : std::string()));
+            continue;
+        }
+        answers[place.request] = {{"ok", true}, {"id", first->id}, {"idempotency_key", first->idempotency_key},
+                                  {"duplicate", duplicate}, {"coalesced", coalesced}};
+        if (place.count > 1) answers[place.request]["ids"] = ids;
+    }
+    for (const auto& operation : batch) {
+        if (DeliveryWorker* worker = worker_for(operation.upstream)) worker->notify_enqueued();
     }
     return answers;
+}
+
+nlohmann::json Agent::Parts::kinds() const {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& kind : intake::operation_kinds()) {
+        list.push_back({{"kind", kind.name},
+                        {"upstream", kind.upstream},
+                        {"configured", config.upstream(kind.upstream) != nullptr},
+                        {"description", kind.description}});
+    }
+    return {{"ok", true}, {"kinds", list}};
 }
 
 nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
@@ -112,12 +186,14 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
     if (command == "status") {
         auto counts = outbox->counts();
         if (!counts) return failure(counts.error().message);
-        auto next_due = outbox->next_due("din");
-        if (!next_due) return failure(next_due.error().message);
         auto parked = outbox->parked_lanes();
         if (!parked) return failure(parked.error().message);
-        StatusInputs inputs{config.device_id, config.board, link->is_up(), *counts,
-                            {{"din", UpstreamQueue{din_worker->status(), *next_due}}}, outbox->quarantine()};
+        StatusInputs inputs{config.device_id, config.board, link->is_up(), *counts, {}, outbox->quarantine()};
+        for (const auto& upstream : upstreams) {
+            auto next_due = outbox->next_due(upstream.name);
+            if (!next_due) return failure(next_due.error().message);
+            inputs.upstreams[upstream.name] = UpstreamQueue{upstream.worker->status(), *next_due};
+        }
         nlohmann::json answer = status_report(inputs);
         answer["parked_lanes"] = nlohmann::json::array();
         for (const auto& lane : *parked) {
@@ -127,6 +203,7 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
         answer["ok"] = true;
         return answer;
     }
+    if (command == "kinds") return kinds();
     if (command == "sim.link") {
         if (sim_link == nullptr) return failure("sim.link is only available on the sim board");
         const auto up = request.find("up");
@@ -141,18 +218,19 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
         }
         // Damaged bytes can hide inside a readable row: each salvaged operation passes intake's
         // validation again before it is queued.
-        auto report = outbox->salvage(path->get<std::string>(), [](const outbox::NewOperation& operation) {
-            if (operation.kind != intake::kPickingOrderKind) return false;
+        const intake::IntakeContext context = intake_context();
+        auto report = outbox->salvage(path->get<std::string>(), [&context](const outbox::NewOperation& operation) {
+            const intake::OperationKind* kind = intake::find_operation_kind(operation.kind);
+            if (kind == nullptr || kind->upstream != operation.upstream) return false;
             const auto payload = nlohmann::json::parse(operation.payload, nullptr, false);
-            return !payload.is_discarded() && intake::prepare_picking_order(payload, operation.idempotency_key, "")
-                                                  .has_value();
+            return !payload.is_discarded() && kind->prepare(payload, operation.idempotency_key, context).has_value();
         });
         if (!report) return failure(report.error().message);
         log::info("outbox", "salvaged " + std::to_string(report->recovered) + " operation(s) from " +
                                 path->get<std::string>() + " (" + std::to_string(report->already_known) +
                                 " already known, " + std::to_string(report->unreadable) + " unreadable, " +
                                 std::to_string(report->rejected) + " damaged)");
-        din_worker->notify_enqueued();
+        notify_all();
         return {{"ok", true},
                 {"recovered", report->recovered},
                 {"already_known", report->already_known},
@@ -162,7 +240,7 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
     }
     if (command.rfind("dead.", 0) == 0) return handle_dead_letters(command, request);
     return failure("unknown command '" + command +
-                   "' (known: enqueue, status, salvage, dead.list, dead.show, dead.retry, dead.drop, sim.link)");
+                   "' (known: enqueue, status, kinds, salvage, dead.list, dead.show, dead.retry, dead.drop, sim.link)");
 }
 
 nlohmann::json operation_json(const outbox::Operation& operation, bool with_payload) {
@@ -203,14 +281,14 @@ nlohmann::json Agent::Parts::handle_dead_letters(const std::string& command, con
         auto retried = outbox->retry_dead(operation_id, reason.empty() ? "retried by operator" : reason);
         if (!retried) return failure(retried.error().message);
         log::info("outbox", "dead letter " + std::to_string(operation_id) + " queued again by an operator");
-        din_worker->notify_enqueued();
+        notify_all();
         return {{"ok", true}};
     }
     if (command == "dead.drop") {
         auto dropped = outbox->drop_dead(operation_id, reason);
         if (!dropped) return failure(dropped.error().message);
         log::warning("outbox", "dead letter " + std::to_string(operation_id) + " dropped by an operator: " + reason);
-        din_worker->notify_enqueued();  // its lane may have been parked
+        notify_all();  // its lane may have been parked
         return {{"ok", true}};
     }
     return failure("unknown command '" + command + "'");
@@ -245,37 +323,50 @@ Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal
                                    "again with their idempotency keys");
     }
 
-    parts->din = std::make_unique<connectors::DinConnector>(
-        connectors::DinSettings{config.din.base_url, config.din.username, config.din.password, config.device_id});
+    const connectors::ConnectorContext context{config.source_path, config.device_id};
+    for (const auto& upstream_config : config.upstreams) {
+        auto connector = connectors::make_connector(upstream_config, context);
+        if (!connector) return connector.error();
+        parts->upstreams.push_back({upstream_config.name, std::move(*connector), nullptr});
+    }
 
     auto control = ControlServer::listen(config.control_socket, parts->wake_fd);
     if (!control) return control.error();
     parts->control = std::move(*control);
 
     const transport::TlsSettings tls{config.tls.ca_file, config.tls.cert_file, config.tls.key_file};
-    const transport::Timeouts timeouts{config.din.connect_timeout, config.din.request_timeout};
-    DispatchSettings dispatch;
-    dispatch.backoff_base = config.delivery.backoff_base;
-    dispatch.backoff_cap = config.delivery.backoff_cap;
-    dispatch.first_flush_jitter = config.delivery.first_flush_jitter;
-    dispatch.breaker = {config.delivery.breaker_threshold, config.delivery.breaker_probe_interval};
-    dispatch.concurrency = config.din.concurrency;
-    parts->din_worker = std::make_unique<DeliveryWorker>(
-        "din", *parts->outbox, *parts->din, [tls, timeouts] { return transport::HttpClient::create(tls, timeouts); },
-        dispatch, link.is_up());
-    parts->din_worker->set_after_delivery(
-        [pruner = std::make_shared<Pruner>(*parts->outbox, config.retention)] { pruner->maybe_prune(); });
-    DeliveryWorker* worker = parts->din_worker.get();
-    link.set_observer([worker](bool up) {
+    auto pruner = std::make_shared<Pruner>(*parts->outbox, config.retention);
+    for (std::size_t i = 0; i < parts->upstreams.size(); ++i) {
+        const config::UpstreamConfig& upstream_config = config.upstreams[i];
+        Parts::Upstream& upstream = parts->upstreams[i];
+        const transport::Timeouts timeouts{upstream_config.connect_timeout, upstream_config.request_timeout};
+        DispatchSettings dispatch;
+        dispatch.backoff_base = config.delivery.backoff_base;
+        dispatch.backoff_cap = config.delivery.backoff_cap;
+        dispatch.first_flush_jitter = config.delivery.first_flush_jitter;
+        dispatch.breaker = {config.delivery.breaker_threshold, config.delivery.breaker_probe_interval};
+        dispatch.concurrency = upstream_config.concurrency;
+        upstream.worker = std::make_unique<DeliveryWorker>(
+            upstream.name, *parts->outbox, *upstream.connector,
+            [tls, timeouts] { return transport::HttpClient::create(tls, timeouts); }, dispatch, link.is_up());
+        upstream.worker->set_after_delivery([pruner] { pruner->maybe_prune(); });
+    }
+    Parts* observed = parts.get();
+    link.set_observer([observed](bool up) {
         log::info("link", up ? "link up: delivery resumes" : "link down: delivery paused");
-        worker->set_link_up(up);
+        for (auto& upstream : observed->upstreams) upstream.worker->set_link_up(up);
     });
     return std::unique_ptr<Agent>(new Agent(std::move(parts)));
 }
 
 Expected<void> Agent::run() {
     Parts& parts = *parts_;
-    if (auto started = parts.din_worker->start(); !started) return started;
+    for (auto& upstream : parts.upstreams) {
+        if (auto started = upstream.worker->start(); !started) {
+            parts.stop_workers();
+            return started;
+        }
+    }
     log::info("agent", "ready: device " + parts.config.device_id + ", board " + parts.config.board + ", link " +
                            (parts.link->is_up() ? "up" : "down") + ", control socket " + parts.config.control_socket);
     while (!parts.stopping.load()) {
@@ -283,11 +374,11 @@ Expected<void> Agent::run() {
             return parts.handle(requests);
         });
         if (!turn) {
-            parts.din_worker->stop();
+            parts.stop_workers();
             return turn;
         }
     }
-    parts.din_worker->stop();
+    parts.stop_workers();
     log::info("agent", "stopped");
     return {};
 }

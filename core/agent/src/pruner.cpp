@@ -5,6 +5,8 @@
 namespace outpost::agent {
 
 void Pruner::maybe_prune() {
+    std::unique_lock lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock()) return;  // another thread is pruning right now
     const auto now = std::chrono::steady_clock::now();
     if (now < next_run_) return;
     next_run_ = now + std::chrono::minutes(1);

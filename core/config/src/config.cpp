@@ -96,7 +96,111 @@ const toml::table* get_table(const toml::table& root, std::string_view name) {
     return node != nullptr ? node->as_table() : nullptr;
 }
 
+
+nlohmann::json toml_to_json(const toml::node& node) {
+    if (const auto* table = node.as_table()) {
+        nlohmann::json object = nlohmann::json::object();
+        for (const auto& [key, value] : *table) object[std::string(key.str())] = toml_to_json(value);
+        return object;
+    }
+    if (const auto* array = node.as_array()) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& value : *array) list.push_back(toml_to_json(value));
+        return list;
+    }
+    if (const auto* text = node.as_string()) return text->get();
+    if (const auto* integer = node.as_integer()) return integer->get();
+    if (const auto* floating = node.as_floating_point()) return floating->get();
+    if (const auto* boolean = node.as_boolean()) return boolean->get();
+    // Dates and times: kept as their TOML text; a connector that wants one parses it.
+    std::ostringstream text;
+    if (const auto* date = node.as_date()) text << *date;
+    if (const auto* time = node.as_time()) text << *time;
+    if (const auto* date_time = node.as_date_time()) text << *date_time;
+    return text.str();
+}
+
+bool is_secret_key(std::string_view key) {
+    for (std::string_view secret : kSecretKeys) {
+        if (key == secret || key == std::string(secret) + "_file") return true;
+    }
+    return false;
+}
+
+// One [upstream.<name>] table: the common keys checked here, secrets read, the rest kept for
+// the connector.
+Expected<UpstreamConfig> parse_upstream(const std::string& name, const toml::table& table, const std::string& source) {
+    const std::string where = "upstream." + name;
+    UpstreamConfig upstream;
+    upstream.name = name;
+    auto base_url = get_string(table, where, "base_url", true, source);
+    if (!base_url) return base_url.error();
+    if (base_url->rfind("https://", 0) != 0) {
+        return config_error(source, "'" + where + ".base_url' must start with https:// (no plain HTTP, ever)");
+    }
+    while (!base_url->empty() && base_url->back() == '/') base_url->pop_back();
+    upstream.base_url = *base_url;
+    auto connect = get_millis(table, where, "connect_timeout_ms", upstream.connect_timeout, source);
+    if (!connect) return connect.error();
+    upstream.connect_timeout = *connect;
+    auto total = get_millis(table, where, "request_timeout_ms", upstream.request_timeout, source);
+    if (!total) return total.error();
+    upstream.request_timeout = *total;
+    auto concurrency = get_positive(table, where, "concurrency", upstream.concurrency, source);
+    if (!concurrency) return concurrency.error();
+    if (*concurrency > 16) return config_error(source, "'" + where + ".concurrency' must be at most 16");
+    upstream.concurrency = static_cast<int>(*concurrency);
+
+    for (std::string_view secret : kSecretKeys) {
+        const std::string inline_key(secret);
+        const std::string file_key = inline_key + "_file";
+        const bool inline_given = table.contains(inline_key);
+        const bool file_given = table.contains(file_key);
+        if (inline_given && file_given) {
+            return config_error(source, "give only one of '" + where + "." + inline_key + "' and '" + where + "." +
+                                            file_key + "'");
+        }
+        if (inline_given) {
+            auto value = get_string(table, where, inline_key, true, source);
+            if (!value) return value.error();
+            upstream.secrets[inline_key] = *value;
+        } else if (file_given) {
+            auto file = get_string(table, where, file_key, true, source);
+            if (!file) return file.error();
+            const std::string secret_path = resolve_path(*file, source);
+            const std::string key_name = where + "." + file_key;
+            if (auto private_file = require_private_file(secret_path, key_name); !private_file) {
+                return config_error(source, private_file.error().message);
+            }
+            auto content = read_secret_file(secret_path, key_name, source);
+            if (!content) return content.error();
+            upstream.secrets[inline_key] = *content;
+        }
+    }
+    for (const auto& [key, value] : table) {
+        const std::string_view name_of_key = key.str();
+        if (name_of_key == "base_url" || name_of_key == "connect_timeout_ms" || name_of_key == "request_timeout_ms" ||
+            name_of_key == "concurrency" || is_secret_key(name_of_key)) {
+            continue;
+        }
+        nlohmann::json option = toml_to_json(value);
+        // Paths are resolved against the config file's directory like every other path.
+        if (option.is_string() && name_of_key.size() > 5 && name_of_key.substr(name_of_key.size() - 5) == "_file") {
+            option = resolve_path(option.get<std::string>(), source);
+        }
+        upstream.options[std::string(name_of_key)] = std::move(option);
+    }
+    return upstream;
+}
+
 }  // namespace
+
+const UpstreamConfig* Config::upstream(std::string_view name) const {
+    for (const auto& upstream : upstreams) {
+        if (upstream.name == name) return &upstream;
+    }
+    return nullptr;
+}
 
 Expected<Config> parse_config(const std::string& toml_text, const std::string& source) {
     toml::parse_result parsed = toml::parse(toml_text, source);
@@ -214,56 +318,18 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     if (!probe) return probe.error();
     config.delivery.breaker_probe_interval = *probe;
 
-    const toml::table& upstream = get_table(root, "upstream") ? *get_table(root, "upstream") : empty;
-    if (auto ok = reject_unknown_keys(upstream, "upstream", {"din"}, source); !ok) return ok.error();
-    const toml::table& din = get_table(upstream, "din") ? *get_table(upstream, "din") : empty;
-    if (auto ok = reject_unknown_keys(din, "upstream.din",
-                                      {"base_url", "username", "password", "password_file",
-                                       "connect_timeout_ms", "request_timeout_ms", "concurrency"},
-                                      source);
-        !ok) {
-        return ok.error();
+    const toml::table* upstreams = get_table(root, "upstream");
+    if (upstreams == nullptr || upstreams->empty()) {
+        return config_error(source, "no [upstream.<name>] table: the agent needs at least one upstream "
+                                    "(e.g. [upstream.din], see firmware/outpostd.toml)");
     }
-    auto base_url = get_string(din, "upstream.din", "base_url", true, source);
-    if (!base_url) return base_url.error();
-    if (base_url->rfind("https://", 0) != 0) {
-        return config_error(source, "'upstream.din.base_url' must start with https:// (no plain HTTP, ever)");
+    for (const auto& [name, node] : *upstreams) {
+        const auto* table = node.as_table();
+        if (table == nullptr) return config_error(source, "'upstream." + std::string(name.str()) + "' must be a table");
+        auto one = parse_upstream(std::string(name.str()), *table, source);
+        if (!one) return one.error();
+        config.upstreams.push_back(std::move(*one));
     }
-    while (!base_url->empty() && base_url->back() == '/') base_url->pop_back();
-    config.din.base_url = *base_url;
-    auto username = get_string(din, "upstream.din", "username", true, source);
-    if (!username) return username.error();
-    config.din.username = *username;
-    const bool inline_password = din.contains("password");
-    const bool file_password = din.contains("password_file");
-    if (inline_password == file_password) {
-        return config_error(source, "give exactly one of 'upstream.din.password' and 'upstream.din.password_file'");
-    }
-    if (inline_password) {
-        auto password = get_string(din, "upstream.din", "password", true, source);
-        if (!password) return password.error();
-        config.din.password = *password;
-    } else {
-        auto file = get_string(din, "upstream.din", "password_file", true, source);
-        if (!file) return file.error();
-        const std::string secret_path = resolve_path(*file, source);
-        if (auto private_file = require_private_file(secret_path, "upstream.din.password_file"); !private_file) {
-            return config_error(source, private_file.error().message);
-        }
-        auto secret = read_secret_file(secret_path, "upstream.din.password_file", source);
-        if (!secret) return secret.error();
-        config.din.password = *secret;
-    }
-    auto connect = get_millis(din, "upstream.din", "connect_timeout_ms", config.din.connect_timeout, source);
-    if (!connect) return connect.error();
-    config.din.connect_timeout = *connect;
-    auto total = get_millis(din, "upstream.din", "request_timeout_ms", config.din.request_timeout, source);
-    if (!total) return total.error();
-    config.din.request_timeout = *total;
-    auto concurrency = get_positive(din, "upstream.din", "concurrency", config.din.concurrency, source);
-    if (!concurrency) return concurrency.error();
-    if (*concurrency > 16) return config_error(source, "'upstream.din.concurrency' must be at most 16");
-    config.din.concurrency = static_cast<int>(*concurrency);
     return config;
 }
 

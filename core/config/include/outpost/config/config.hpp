@@ -8,7 +8,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "outpost/common/expected.hpp"
 
@@ -20,14 +25,24 @@ struct TlsConfig {
     std::string key_file;
 };
 
-struct DinConfig {
-    std::string base_url;  // e.g. https://din.example.com
-    std::string username;
-    std::string password;  // secret: never logged
+// One [upstream.<name>] table. The keys every upstream has are checked here; the rest belong to
+// the upstream's connector, which reads them through UpstreamOptions (upstream_options.hpp) and
+// rejects what it does not know, so a typo still fails at start with the key's name.
+struct UpstreamConfig {
+    std::string name;      // the table's name: din, wms, smile-orders, smartseller, sales-order, pmp
+    std::string base_url;  // https:// only, without a trailing slash
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds request_timeout{15000};
     int concurrency = 2;  // parallel lanes, one kept-alive connection each
+    // Secrets (password, client_secret, api_key), given inline or, better, as <name>_file: a file
+    // readable only by the agent. Never logged.
+    std::map<std::string, std::string> secrets;
+    // Every other key of the table, as JSON (TOML strings, integers, booleans, arrays, tables).
+    nlohmann::json options = nlohmann::json::object();
 };
+
+// Names of the keys parse_config() reads as secrets, and their *_file forms.
+inline constexpr std::string_view kSecretKeys[] = {"password", "client_secret", "api_key"};
 
 struct DeliveryConfig {
     std::chrono::milliseconds backoff_base{500};
@@ -50,8 +65,11 @@ struct Config {
     std::string control_socket;
     std::string log_level = "info";
     TlsConfig tls;
-    DinConfig din;
     DeliveryConfig delivery;
+    std::vector<UpstreamConfig> upstreams;  // in file order; at least one
+
+    // The [upstream.<name>] table, or nullptr when the file has none.
+    [[nodiscard]] const UpstreamConfig* upstream(std::string_view name) const;
 };
 
 Expected<Config> load_config(const std::string& path);

@@ -5,21 +5,20 @@
 // - deliver() sends one queued picking order with its idempotency key and returns how it went;
 //   it never throws and never blocks longer than the transport's timeouts (twice, when a 401
 //   makes it log in again).
-// - It logs in lazily, keeps the token until shortly before expired_at, and on a 401 logs in
-//   again once and retries once.
-// - Thread-safe: the token is shared by every delivery thread; one of them logs in while the
-//   others wait for it, so N threads cause one login, not N.
+// - The login session (token_session.hpp) is shared by every delivery thread: it logs in
+//   lazily, keeps the token until shortly before expired_at, and on a 401 logs in again once
+//   and retries once.
+// - The login's field names and where the token sits in its answer are configuration (JSON
+//   pointers) with the contract's values as defaults.
 
 #include <chrono>
-#include <optional>
+#include <memory>
 #include <string>
 
-#include <mutex>
-
+#include "outpost/common/expected.hpp"
+#include "outpost/config/config.hpp"
 #include "outpost/connectors/connector.hpp"
-#include "outpost/connectors/delivery.hpp"
-#include "outpost/outbox/outbox.hpp"
-#include "outpost/transport/http_client.hpp"
+#include "outpost/connectors/token_session.hpp"
 
 namespace outpost::connectors {
 
@@ -28,39 +27,28 @@ struct DinSettings {
     std::string username;
     std::string password;
     std::string device_id;
+    std::string username_field = "username";
+    std::string password_field = "password";
+    std::string token_pointer = "/data/token";
+    std::string expiry_pointer = "/data/expired_at";
 };
+
+// Reads [upstream.din]: username (required), password or password_file (required), and the
+// optional username_field, password_field, token_pointer, expiry_pointer.
+Expected<DinSettings> din_settings(const config::UpstreamConfig& upstream, const std::string& source_path,
+                                   const std::string& device_id);
 
 class DinConnector final : public Connector {
 public:
     explicit DinConnector(DinSettings settings);
 
     DeliveryResult deliver(transport::HttpClient& http, const outbox::Operation& operation) override;
-    // With a large backlog, a token that expires within kDrainRefreshWindow is renewed first.
+    // With a large backlog, a token that expires within the drain window is renewed first.
     void before_drain(transport::HttpClient& http, std::int64_t backlog) override;
 
-    static constexpr std::int64_t kLargeBacklog = 100;
-    static constexpr std::chrono::minutes kDrainRefreshWindow{10};
-
 private:
-    // A token, or the result to report for the operation when none could be had.
-    struct TokenOrFailure {
-        std::string token;
-        std::optional<DeliveryResult> failure;
-    };
-    TokenOrFailure valid_token(transport::HttpClient& http);
-    void forget_token(const std::string& token);
-    std::optional<DeliveryResult> log_in_locked(transport::HttpClient& http);
-    Expected<transport::Response> post_picking(transport::HttpClient& http, const outbox::Operation& operation,
-                                               const std::string& token);
-
-    struct Token {
-        std::string value;
-        std::chrono::system_clock::time_point expires_at;
-    };
-
     const DinSettings settings_;
-    std::mutex token_mutex_;
-    std::optional<Token> token_;
+    TokenSession session_;
 };
 
 }  // namespace outpost::connectors

@@ -1,0 +1,45 @@
+#include "outpost/connectors/registry.hpp"
+
+#include "outpost/connectors/din_connector.hpp"
+
+namespace outpost::connectors {
+namespace {
+
+using Factory = Expected<std::unique_ptr<Connector>> (*)(const config::UpstreamConfig&, const ConnectorContext&);
+
+struct Entry {
+    std::string_view upstream;
+    Factory make;
+};
+
+Expected<std::unique_ptr<Connector>> make_din(const config::UpstreamConfig& upstream, const ConnectorContext& context) {
+    auto settings = din_settings(upstream, context.config_source, context.device_id);
+    if (!settings) return settings.error();
+    return std::unique_ptr<Connector>(std::make_unique<DinConnector>(std::move(*settings)));
+}
+
+// One entry per upstream family (upstream-contract.md).
+constexpr Entry kEntries[] = {
+    {"din", make_din},
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<Connector>> make_connector(const config::UpstreamConfig& upstream,
+                                                    const ConnectorContext& context) {
+    for (const Entry& entry : kEntries) {
+        if (entry.upstream == upstream.name) return entry.make(upstream, context);
+    }
+    std::string known;
+    for (std::string_view name : known_upstreams()) known += (known.empty() ? "" : ", ") + std::string(name);
+    return make_error("config", context.config_source + ": unknown upstream '[upstream." + upstream.name +
+                                    "]' (known: " + known + ")");
+}
+
+std::vector<std::string_view> known_upstreams() {
+    std::vector<std::string_view> names;
+    for (const Entry& entry : kEntries) names.push_back(entry.upstream);
+    return names;
+}
+
+}  // namespace outpost::connectors

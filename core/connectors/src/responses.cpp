@@ -1,0 +1,37 @@
+#include "outpost/connectors/responses.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace outpost::connectors {
+
+std::string server_message(const transport::Response& response) {
+    const auto body = nlohmann::json::parse(response.body, nullptr, false);
+    if (body.is_object() && body.contains("message") && body["message"].is_string()) {
+        std::string message = body["message"].get<std::string>();
+        if (body.contains("errors") && body["errors"].is_object()) message += " " + body["errors"].dump();
+        return message;
+    }
+    return response.body.substr(0, 200);
+}
+
+DeliveryResult from_transport_error(const Error& error) {
+    const auto kind = transport::failure_kind(error);
+    const Outcome outcome = kind == transport::FailureKind::Configuration ? Outcome::Permanent : Outcome::Transient;
+    return DeliveryResult{outcome, error.message, std::nullopt};
+}
+
+DeliveryResult result_from_response(const transport::Response& response, const std::string& upstream_label,
+                                    std::chrono::system_clock::time_point now) {
+    DeliveryResult result;
+    result.outcome = classify_status(response.status);
+    if (response.retry_after) result.retry_after = parse_retry_after(*response.retry_after, now);
+    if (result.outcome == Outcome::Delivered || result.outcome == Outcome::AlreadyDelivered) {
+        result.message = "HTTP " + std::to_string(response.status);
+    } else {
+        result.message =
+            upstream_label + " answered HTTP " + std::to_string(response.status) + ": " + server_message(response);
+    }
+    return result;
+}
+
+}  // namespace outpost::connectors
