@@ -28,7 +28,8 @@ AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settin
                           << "[upstream.din]\nbase_url = \"" << settings.upstream_base_url << "\"\n"
                           << "username = \"" << settings.din_user << "\"\n"
                           << "password = \"" << settings.din_password << "\"\n"
-                          << "request_timeout_ms = " << settings.request_timeout_ms << "\n";
+                          << "request_timeout_ms = " << settings.request_timeout_ms << "\n"
+                          << settings.extra_config << "\n";
     auto argv = paths::argv_of(paths::kOutpostd);  // the emulator first, in a cross build
     argv.insert(argv.end(), {"--config", config});
     process_ = std::make_unique<ChildProcess>(std::move(argv), state_dir.file("outpostd.log"));

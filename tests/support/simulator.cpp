@@ -22,13 +22,13 @@ std::string pki_file(const std::string& name) { return std::string(paths::kPkiDi
 
 Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {
     const std::string ready = dir_.file("ready.json");
-    process_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{paths::kUpstreamSim, "--cert", pki_file(options_.server_cert), "--key",
-                                 pki_file(options_.server_key), "--client-ca", pki_file("ca.pem"), "--host",
-                                 "127.0.0.1", "--port", "0", "--admin-port", "0", "--db", dir_.file("sim.db"),
-                                 "--ready-file", ready, "--din-user", options_.din_user, "--din-password",
-                                 options_.din_password, "--token-ttl", std::to_string(options_.token_ttl_seconds)},
-        dir_.file("sim.log"));
+    std::vector<std::string> argv{paths::kUpstreamSim, "--cert", pki_file(options_.server_cert), "--key",
+                                  pki_file(options_.server_key), "--client-ca", pki_file("ca.pem"), "--host",
+                                  "127.0.0.1", "--port", "0", "--admin-port", "0", "--db", dir_.file("sim.db"),
+                                  "--ready-file", ready, "--din-user", options_.din_user, "--din-password",
+                                  options_.din_password, "--token-ttl", std::to_string(options_.token_ttl_seconds)};
+    argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
+    process_ = std::make_unique<ChildProcess>(std::move(argv), dir_.file("sim.log"));
     nlohmann::json ports;
     const bool up = wait_until([&] {
         std::ifstream file(ready);
