@@ -25,7 +25,7 @@ struct AgentSettings {
     int request_timeout_ms = 15000;   // [upstream.din] request_timeout_ms
     // Appended to the config file as is: more [upstream.<name>] tables, for example. Relative
     // paths in it resolve against the state directory.
-    std::string extra_config;
+    std::string extra_config{};
 };
 
 class AgentProcess {

@@ -19,7 +19,7 @@ struct SimulatorOptions {
     std::string din_user = "demo";
     std::string din_password = "demo-password";
     int token_ttl_seconds = 3600;
-    std::vector<std::string> extra_args;  // more upstream-sim options (other upstreams' credentials...)
+    std::vector<std::string> extra_args{};  // more upstream-sim options (other upstreams' credentials...)
 };
 
 class Simulator {
