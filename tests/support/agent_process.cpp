@@ -23,7 +23,8 @@ AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settin
                           << "cert_file = \"" << pki_file("client.pem") << "\"\n"
                           << "key_file = \"" << pki_file("client.key") << "\"\n"
                           // Short delays keep tests fast; no reconnect jitter for a single device.
-                          << "[delivery]\nbackoff_base_ms = 50\nbackoff_cap_ms = 1000\nfirst_flush_jitter_ms = 0\n"
+                          << "[delivery]\nbackoff_base_ms = 50\nbackoff_cap_ms = 1000\n"
+                          << "first_flush_jitter_ms = " << settings.first_flush_jitter_ms << "\n"
                           << "breaker_threshold = 5\nbreaker_probe_interval_ms = 1000\n"
                           << "[upstream.din]\nbase_url = \"" << settings.upstream_base_url << "\"\n"
                           << "username = \"" << settings.din_user << "\"\n"
