@@ -33,6 +33,11 @@ AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settin
                           << settings.extra_config << "\n";
     auto argv = paths::argv_of(paths::kOutpostd);  // the emulator first, in a cross build
     argv.insert(argv.end(), {"--config", config});
+    if (!settings.environment.empty()) {
+        std::vector<std::string> with_environment{"/usr/bin/env"};
+        with_environment.insert(with_environment.end(), settings.environment.begin(), settings.environment.end());
+        argv.insert(argv.begin(), with_environment.begin(), with_environment.end());
+    }
     process_ = std::make_unique<ChildProcess>(std::move(argv), state_dir.file("outpostd.log"));
     const bool ready = wait_until([&] {
         if (!process_->running()) return true;

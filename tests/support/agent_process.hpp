@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,8 @@ struct AgentSettings {
     // Appended to the config file as is: more [upstream.<name>] tables, for example. Relative
     // paths in it resolve against the state directory.
     std::string extra_config{};
+    // Extra environment variables for outpostd ("NAME=value"), e.g. a stand-in NOTIFY_SOCKET.
+    std::vector<std::string> environment{};
 };
 
 class AgentProcess {
