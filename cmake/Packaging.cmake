@@ -10,6 +10,10 @@
 install(TARGETS outpostd outpostctl RUNTIME DESTINATION bin)
 install(FILES ${PROJECT_SOURCE_DIR}/firmware/systemd/outpostd.service DESTINATION /lib/systemd/system)
 install(FILES ${PROJECT_SOURCE_DIR}/firmware/outpostd.toml DESTINATION /etc/outpost)
+# Board files (data: HAL choices, device paths, config deltas); outpostd's boards_dir default.
+foreach(board sim picking-station-aarch64 handheld-armhf)
+  install(FILES ${PROJECT_SOURCE_DIR}/boards/${board}/board.toml DESTINATION share/outpost/boards/${board})
+endforeach()
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/firmware/debian/copyright
         DESTINATION share/doc/outpost)
 

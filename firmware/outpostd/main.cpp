@@ -12,8 +12,7 @@
 #include <memory>
 #include <thread>
 
-#include "hal/linux/sd_notify_watchdog.hpp"
-#include "hal/sim/sim_network_link.hpp"
+#include "board_hal.hpp"
 #include "outpost/agent/agent.hpp"
 #include "outpost/common/log.hpp"
 #include "outpost/config/config.hpp"
@@ -81,22 +80,19 @@ int main(int argc, char** argv) {
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    // The sim board: the only board this build wires so far (config rejects others).
-    hal::sim::SimNetworkLink link(config->sim_link_initially_up);
-    auto agent = outpost::agent::Agent::create(*config, link, &link);
+    // The board file says which HAL this device has (boards/<name>/board.toml).
+    auto board = outpostd::wire_board(*config);
+    if (!board) {
+        std::fprintf(stderr, "outpostd: cannot start: %s\n", board.error().describe().c_str());
+        return 1;
+    }
+    auto agent = outpost::agent::Agent::create(*config, *board->link, board->sim_link);
     if (!agent) {
         std::fprintf(stderr, "outpostd: cannot start: %s\n", agent.error().describe().c_str());
         return 1;
     }
-    // Under systemd (Type=notify, $NOTIFY_SOCKET): READY=1 once serving, and the service
-    // watchdog when the unit sets WatchdogSec= (systemd passes it as $WATCHDOG_USEC).
-    std::unique_ptr<hal::Watchdog> watchdog;
-    if (const char* notify = std::getenv("NOTIFY_SOCKET"); notify != nullptr && *notify != '\0') {
-        watchdog = std::make_unique<hal::linux::SdNotifyWatchdog>(notify);
-        const char* usec = std::getenv("WATCHDOG_USEC");
-        const long long interval_us = usec != nullptr ? std::atoll(usec) : 0;
-        (*agent)->set_watchdog(*watchdog, std::chrono::milliseconds(interval_us / 1000));
-    }
+    // Under systemd (Type=notify): READY=1 once serving, and the watchdog the board names.
+    if (board->watchdog) (*agent)->set_watchdog(*board->watchdog, board->watchdog_interval);
     outpost::agent::Agent* running = agent->get();
     const auto shutdown_deadline = config->shutdown_deadline;
     std::thread signal_thread([running, signals, shutdown_deadline] {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -129,6 +130,41 @@ TEST(Daemon, InvalidConfigOnSighupIsRefusedAndTheAgentKeepsRunning) {
     EXPECT_TRUE(answer.value("ok", false)) << answer.dump();
     const int status = agent.stop();
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+TEST(Daemon, ABoardFileWiresTheLinuxNetworkLink) {
+    Simulator sim;
+    TempDir dir;
+    std::filesystem::create_directories(dir.file("boards/loopback-station"));
+    std::ofstream(dir.file("boards/loopback-station/board.toml"))
+        << "name = \"loopback-station\"\n[hal]\nnetwork_link = \"linux\"\nwatchdog = \"none\"\n"
+        << "[devices]\nnetwork_interface = \"lo\"\n";
+    AgentSettings settings;
+    settings.upstream_base_url = sim.base_url();
+    settings.board = "loopback-station";
+    settings.boards_dir = dir.file("boards");
+    AgentProcess agent(dir, settings);
+    const auto status = agent.status();
+    EXPECT_EQ(status["board"], "loopback-station");
+    EXPECT_EQ(status["link"], "up") << "the loopback interface is up and has 127.0.0.1";
+    // The link is the device's own now: the sim board's switch is refused.
+    EXPECT_FALSE(agent.call({{"cmd", "sim.link"}, {"up", false}}).value("ok", true));
+    const auto answer = agent.call({{"cmd", "enqueue"}, {"kind", "picking-order"}, {"payload", sample_picking("SSL-L", 1)}});
+    ASSERT_TRUE(answer.value("ok", false)) << answer.dump();
+    EXPECT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; }, 10s)) << agent.log();
+}
+
+TEST(Daemon, AMissingNetworkInterfaceStopsTheStartWithItsName) {
+    TempDir dir;
+    std::filesystem::create_directories(dir.file("boards/ghost"));
+    std::ofstream(dir.file("boards/ghost/board.toml"))
+        << "name = \"ghost\"\n[hal]\nnetwork_link = \"linux\"\n[devices]\nnetwork_interface = \"\"\n";
+    AgentSettings settings;
+    settings.board = "ghost";
+    settings.boards_dir = dir.file("boards");
+    EXPECT_THROW(AgentProcess(dir, settings), std::runtime_error);
+    EXPECT_NE(read_file(dir.file("outpostd.log")).find("devices.network_interface"), std::string::npos)
+        << read_file(dir.file("outpostd.log"));
 }
 
 }  // namespace

@@ -13,7 +13,8 @@ AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settin
     : socket_(state_dir.file("outpostd.sock")) {
     const std::string config = state_dir.file("outpostd.toml");
     std::ofstream(config) << "device_id = \"test-device\"\n"
-                          << "board = \"sim\"\n"
+                          << "board = \"" << settings.board << "\"\n"
+                          << (settings.boards_dir.empty() ? "" : "boards_dir = \"" + settings.boards_dir + "\"\n")
                           << "log_level = \"" << settings.log_level << "\"\n"
                           << "[sim]\nlink_up = " << (settings.link_up ? "true" : "false") << "\n"
                           << "[storage]\noutbox_path = \"outbox.db\"\n"

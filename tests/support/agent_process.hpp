@@ -30,6 +30,8 @@ struct AgentSettings {
     std::string extra_config{};
     // Extra environment variables for outpostd ("NAME=value"), e.g. a stand-in NOTIFY_SOCKET.
     std::vector<std::string> environment{};
+    std::string board = "sim";     // with boards_dir: a board file the test wrote
+    std::string boards_dir{};
 };
 
 class AgentProcess {

@@ -94,6 +94,73 @@ TEST_P(BadConfig, NamesTheProblem) {
     EXPECT_EQ(config.error().message.find("secret"), std::string::npos) << "a secret leaked into an error";
 }
 
+// A board folder with one board.toml, as the package installs them.
+std::string write_board(const outpost::testing::TempDir& dir, const std::string& name, const std::string& text) {
+    std::filesystem::create_directories(dir.file("boards/" + name));
+    std::ofstream(dir.file("boards/" + name + "/board.toml")) << text;
+    return dir.file("boards");
+}
+
+TEST(Config, BoardDeltasFillWhatTheDeviceFileLeavesOut) {
+    outpost::testing::TempDir dir;
+    write_board(dir, "station", R"(
+name = "station"
+[hal]
+network_link = "linux"
+watchdog = "dev"
+[devices]
+network_interface = "eth0"
+scanner_baud = 115200
+[config]
+"upstream.din.concurrency" = 4
+"upstream.wms.concurrency" = 3
+"delivery.first_flush_jitter_ms" = 7000
+"storage.sync" = "normal"
+)");
+    std::string text = kValid;
+    text.replace(text.find("device_id = \"hh-07\""), 19, "device_id = \"hh-07\"\nboard = \"station\"\nboards_dir = \"boards\"");
+    text.replace(text.find("[storage]"), 9, "[storage]\nsync = \"full\"");
+    auto config = parse_config(text, dir.file("outpostd.toml"));
+    ASSERT_TRUE(config) << config.error().describe();
+    EXPECT_EQ(config->board_data.hal_choice("network_link", "sim"), "linux");
+    EXPECT_EQ(config->board_data.device("network_interface"), "eth0");
+    EXPECT_EQ(config->board_data.device("scanner_baud"), "115200");
+    EXPECT_EQ(config->upstream("din")->concurrency, 4);                  // the board's delta
+    EXPECT_EQ(config->delivery.first_flush_jitter.count(), 7000);         // over the default
+    EXPECT_TRUE(config->sync_full);                                       // the device's own key wins
+    EXPECT_EQ(config->upstream("wms"), nullptr);                          // not configured: not created
+}
+
+TEST(Config, BoardProblemsNameTheFileAndKey) {
+    outpost::testing::TempDir dir;
+    write_board(dir, "toaster", "name = \"toaster\"\n[hal]\nnetwork_link = \"carrier-pigeon\"\n");
+    std::string text = kValid;
+    text.replace(text.find("device_id = \"hh-07\""), 19, "device_id = \"hh-07\"\nboard = \"toaster\"\nboards_dir = \"boards\"");
+    auto config = parse_config(text, dir.file("outpostd.toml"));
+    ASSERT_FALSE(config);
+    EXPECT_NE(config.error().message.find("boards/toaster/board.toml"), std::string::npos) << config.error().message;
+    EXPECT_NE(config.error().message.find("'hal.network_link' must be one of linux, sim"), std::string::npos)
+        << config.error().message;
+
+    std::string missing = kValid;
+    missing.replace(missing.find("device_id = \"hh-07\""), 19, "device_id = \"hh-07\"\nboard = \"nope\"\nboards_dir = \"boards\"");
+    auto absent = parse_config(missing, dir.file("outpostd.toml"));
+    ASSERT_FALSE(absent);
+    EXPECT_NE(absent.error().message.find("no board file at"), std::string::npos) << absent.error().message;
+}
+
+TEST(Config, TheRepositoryBoardFilesAreValid) {
+    for (const char* name : {"sim", "picking-station-aarch64", "handheld-armhf"}) {
+        std::string text = kValid;
+        text.replace(text.find("device_id = \"hh-07\""), 19,
+                     std::string("device_id = \"hh-07\"\nboard = \"") + name + "\"\nboards_dir = \"" +
+                         OUTPOST_SOURCE_DIR + "/boards\"");
+        auto config = parse_config(text, "/etc/outpost/outpostd.toml");
+        ASSERT_TRUE(config) << name << ": " << config.error().describe();
+        EXPECT_FALSE(config->board_data.file.empty()) << name;
+    }
+}
+
 TEST(Config, AtLeastOneUpstream) {
     std::string text = kValid.substr(0, kValid.find("[upstream.din]"));
     auto config = parse_config(text, "test.toml");
@@ -130,7 +197,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"zero concurrency", "username", "concurrency = 0\nusername", "'upstream.din.concurrency'"},
         BadCase{"syntax", "[storage]", "[storage", "line "},
         BadCase{"bad sync", "outbox_path", "sync = \"sometimes\"\noutbox_path", "'storage.sync'"},
-        BadCase{"unknown board", "device_id = \"hh-07\"", "device_id = \"x\"\nboard = \"toaster\"", "board 'toaster'"},
+        BadCase{"unknown board", "device_id = \"hh-07\"", "device_id = \"x\"\nboard = \"toaster\"\nboards_dir = \"/nonexistent\"",
+                "board 'toaster': no board file at /nonexistent/toaster/board.toml"},
         BadCase{"both passwords", "password = \"secret\"", "password = \"secret\"\npassword_file = \"x\"",
                 "only one of"}),
     [](const auto& test_info) {

@@ -1,6 +1,8 @@
 #include "outpost/config/config.hpp"
 #include "outpost/config/secret_files.hpp"
 
+#include "board_loader.hpp"
+
 #include <toml++/toml.h>
 
 #include <filesystem>
@@ -209,9 +211,9 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
         return config_error(source, "line " + std::to_string(error.source().begin.line) + ": " +
                                         std::string(error.description()));
     }
-    const toml::table& root = parsed.table();
+    toml::table root = std::move(parsed.table());
     if (auto ok = reject_unknown_keys(root, "",
-                                      {"device_id", "board", "log_level", "shutdown_deadline_ms", "sim", "storage", "control",
+                                      {"device_id", "board", "boards_dir", "log_level", "shutdown_deadline_ms", "sim", "storage", "control",
                                        "tls", "delivery", "upstream"},
                                       source);
         !ok) {
@@ -226,9 +228,13 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     auto board = get_string(root, "", "board", false, source, "sim");
     if (!board) return board.error();
     config.board = *board;
-    if (config.board != "sim") {
-        return config_error(source, "board '" + config.board + "' is not supported by this build (known: sim)");
-    }
+    auto boards_dir = get_string(root, "", "boards_dir", false, source, config.boards_dir);
+    if (!boards_dir) return boards_dir.error();
+    config.boards_dir = resolve_path(*boards_dir, source);
+    // The board's deltas go in before anything else is read: the device's own keys win over them.
+    auto board_data = load_board(config.board, config.boards_dir, root);
+    if (!board_data) return config_error(source, board_data.error().message);
+    config.board_data = std::move(*board_data);
     auto level = get_string(root, "", "log_level", false, source, "info");
     if (!level) return level.error();
     if (*level != "debug" && *level != "info" && *level != "warning" && *level != "error") {

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "outpost/common/expected.hpp"
+#include "outpost/config/board.hpp"
 
 namespace outpost::config {
 
@@ -56,6 +57,8 @@ struct Config {
     std::string source_path;  // the file this was read from
     std::string device_id;
     std::string board = "sim";
+    std::string boards_dir = "/usr/share/outpost/boards";  // one folder per board (board.toml)
+    Board board_data;  // the board file's HAL choices and devices (sim: built in)
     bool sim_link_initially_up = false;  // [sim] link_up: the sim board's link at start
     std::string outbox_path;
     bool sync_full = true;  // [storage] sync = "full" | "normal"
