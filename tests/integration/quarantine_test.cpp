@@ -33,7 +33,12 @@ TEST(Quarantine, DamagedOutboxIsMovedAsideReportedAndSalvaged) {
         file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
     }
 
+    // A clean stop: the agent starts at once and checks the file in the background
+    // (docs/architecture.md, "Corruption"); status reports the quarantine when the check has
+    // found the damage.
     AgentHarness agent(sim, /*link_up=*/false, &state);
+    ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["integrity"] != "checking"; }))
+        << agent.status().dump(2);
     auto status = agent.status();
     ASSERT_TRUE(status["outbox"]["quarantine"].is_object()) << status.dump(2) << "\n" << agent.log();
     const std::string moved = status["outbox"]["quarantine"]["moved_to"];

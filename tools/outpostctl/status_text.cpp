@@ -26,6 +26,9 @@ std::string status_text(const nlohmann::json& status) {
     if (outbox.value("full", false)) {
         out += "WARNING   the outbox is full: new operations are refused until deliveries make room\n";
     }
+    if (outbox.value("integrity", "") == "checking") {
+        out += "NOTE      the outbox is being checked after start; delivery begins when the check passes\n";
+    }
     if (const auto quarantine = outbox.value("quarantine", nlohmann::json()); quarantine.is_object()) {
         out += "WARNING   the outbox was damaged and moved aside to " + text_of(quarantine.value("moved_to", nlohmann::json())) +
                "; recover it with: outpostctl salvage FILE\n";

@@ -447,6 +447,7 @@ Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal
     outbox::Options outbox_options;
     outbox_options.sync = config.sync_full ? outbox::SyncLevel::Full : outbox::SyncLevel::Normal;
     outbox_options.limits = {config.max_operations, config.max_bytes};
+    outbox_options.integrity = outbox::IntegrityCheck::Auto;  // start-up does not read the whole file
     auto outbox = outbox::Outbox::open(config.outbox_path, outbox_options);
     if (!outbox) return outbox.error();
     parts->outbox = std::move(*outbox);

@@ -31,6 +31,9 @@ nlohmann::json status_report(const StatusInputs& inputs) {
     outbox["max_bytes"] = inputs.counts.limits.max_bytes;
     // Back-pressure is on: producers are being refused until deliveries make room.
     outbox["full"] = inputs.counts.limit_reached;
+    // "checking" for the first moments after a clean start (large outboxes: seconds on a
+    // device); delivery starts once it is "verified".
+    outbox["integrity"] = outbox::to_string(inputs.counts.integrity);
     outbox["quarantine"] = inputs.quarantine
                                ? nlohmann::json{{"moved_to", inputs.quarantine->moved_to},
                                                 {"reason", inputs.quarantine->reason}}

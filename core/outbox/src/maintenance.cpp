@@ -12,6 +12,9 @@ using detail::Statement;
 
 Expected<std::int64_t> Outbox::prune_delivered(UnixMillis delivered_before, int max_rows, int max_pages) {
     std::lock_guard lock(mutex_);
+    // Maintenance writes wait until the file has passed its check (the delivery threads that
+    // call this are held back until then anyway).
+    if (integrity_ == Integrity::Checking) return std::int64_t{0};
     // Small batches keep each transaction, and so the pause it causes producers, short.
     static constexpr const char* kBatch =
         "SELECT id FROM operations WHERE state = 'delivered' AND delivered_at < ?1 ORDER BY delivered_at LIMIT ?2";

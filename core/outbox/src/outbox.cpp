@@ -2,10 +2,12 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <string_view>
 #include <utility>
 
 #include "outpost/common/random_id.hpp"
+#include "connection.hpp"
 #include "quarantine.hpp"
 #include "schema.hpp"
 #include "sqlite_statement.hpp"
@@ -20,6 +22,15 @@ bool is_storage_failure(const Error& error) {
     const int primary = error.code & 0xFF;
     return error.code > 0 && (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
                               primary == SQLITE_CANTOPEN);
+}
+
+const char* to_string(Integrity integrity) {
+    switch (integrity) {
+        case Integrity::Checking: return "checking";
+        case Integrity::Verified: return "verified";
+        case Integrity::Unchecked: return "unchecked";
+    }
+    return "unknown";
 }
 
 const char* to_string(State state) {
@@ -80,41 +91,22 @@ Expected<void> update_one(sqlite3* db, Statement& statement, OperationId id, std
     return {};
 }
 
-Expected<void> configure_connection(sqlite3* db, const Options& options) {
-    sqlite3_busy_timeout(db, options.busy_timeout_ms);
-    // Incremental auto-vacuum lets pruning hand pages back to the file system a few at a time.
-    // It can only be chosen before the first table exists, so only a new file gets it.
-    std::int64_t page_count = 0;
-    {
-        auto pages = Statement::prepare(db, "PRAGMA page_count");
-        if (!pages) return pages.error();
-        if (auto row = pages->step("reading the outbox size"); !row) return row.error();
-        page_count = pages->column_int(0);
-    }  // finalized here: an unfinished statement holds a read transaction, which blocks WAL
-    if (page_count == 0) {
-        if (auto vacuum = exec(db, "PRAGMA auto_vacuum = INCREMENTAL", "enabling incremental vacuum"); !vacuum) {
-            return vacuum;
-        }
-    }
-    // WAL: readers never block the writer, and a commit is one append plus one fsync.
-    auto journal = Statement::prepare(db, "PRAGMA journal_mode = WAL");
-    if (!journal) return journal.error();
-    auto row = journal->step("switching the outbox to WAL mode");
-    if (!row) return row.error();
-    if (journal->column_text(0) != "wal") {
-        return make_error("outbox", "the outbox could not be switched to WAL mode (the file system "
-                                    "may not support shared memory); got journal_mode=" +
-                                        journal->column_text(0));
-    }
-    // FULL: the WAL is synced at every commit, so an acknowledged operation survives a power
-    // cut. NORMAL syncs only at checkpoints: a power cut may lose the latest commits (never
-    // corrupt the file); see docs/architecture.md.
-    const char* sync = options.sync == SyncLevel::Full ? "PRAGMA synchronous = FULL"
-                                                       : "PRAGMA synchronous = NORMAL";
-    return exec(db, sync, "setting the outbox sync level");
+// After a clean shutdown the last connection checkpoints the write-ahead log into the file and
+// deletes it; a -wal file left behind means the previous process died (or another one still has
+// the file open): the case where a disk that lies about syncs may have torn pages.
+bool previous_run_unclean(const std::string& path) {
+    std::error_code error;
+    return std::filesystem::exists(path + "-wal", error) || error;
+}
+
+bool file_is_new(const std::string& path) {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(path, error);
+    return error || size == 0;
 }
 
 }  // namespace
+
 
 Outbox::Outbox(sqlite3* db, std::string path, Options options)
     : db_(db),
@@ -123,64 +115,83 @@ Outbox::Outbox(sqlite3* db, std::string path, Options options)
       options_(std::move(options)) {}
 
 Outbox::~Outbox() {
+    if (checker_.joinable()) {
+        // A check of a large file takes seconds on a device: interrupt it rather than wait.
+        // sqlite3_interrupt() before quick_check has started is forgotten, so repeat it until
+        // the thread is gone.
+        {
+            std::lock_guard lock(checker_mutex_);
+            closing_ = true;
+        }
+        std::unique_lock lock(mutex_);
+        while (integrity_ == Integrity::Checking) {
+            {
+                std::lock_guard checker(checker_mutex_);
+                if (checker_db_ != nullptr) sqlite3_interrupt(checker_db_);
+            }
+            checked_.wait_for(lock, std::chrono::milliseconds(5));
+        }
+        lock.unlock();
+        checker_.join();
+    }
     statements_.reset();  // finalized before the connection closes
     sqlite3_close_v2(db_);
 }
 
 Expected<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, Options options) {
-    auto opened = open_checked(path, options);
-    if (opened || !detail::is_corruption(opened.error())) return opened;
+    const bool is_new = file_is_new(path);
+    const bool check_now = !is_new && (options.integrity == IntegrityCheck::AtOpen ||
+                                       (options.integrity == IntegrityCheck::Auto && previous_run_unclean(path)));
+    auto opened = open_checked(path, options, check_now);
+    if (opened) {
+        if (options.integrity == IntegrityCheck::Off) {
+            (*opened)->integrity_ = Integrity::Unchecked;
+        } else if (options.integrity == IntegrityCheck::Auto && !check_now && !is_new) {
+            (*opened)->start_background_check();
+        }
+        return opened;
+    }
+    if (!detail::is_corruption(opened.error())) return opened;
 
     // The file is damaged. Keep it for salvage and for the post-mortem, start afresh: a
     // device that cannot queue work stops a warehouse; one that starts empty does not.
     auto moved = detail::quarantine_file(path);
     if (!moved) return moved.error();
-    auto fresh = open_checked(path, options);
+    auto fresh = open_checked(path, options, false);
     if (!fresh) return fresh.error().with_context("starting a fresh outbox after quarantine");
     (*fresh)->quarantine_ = Quarantine{*moved, opened.error().message};
     return fresh;
 }
 
-Expected<std::unique_ptr<Outbox>> Outbox::open_checked(const std::string& path, const Options& options) {
-    if (const int rc = sqlite3_initialize(); rc != SQLITE_OK) {
-        return make_error("outbox", std::string("initialising SQLite: ") + sqlite3_errstr(rc), rc);
-    }
-    sqlite3* db = nullptr;
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    const int rc = sqlite3_open_v2(path.c_str(), &db, flags, options.vfs.empty() ? nullptr : options.vfs.c_str());
-    if (rc != SQLITE_OK) {
-        Error error = sqlite_error(db, rc, "opening the outbox " + path);
-        sqlite3_close_v2(db);
-        return error;
-    }
-    std::unique_ptr<Outbox> outbox{new Outbox(db, path, options)};
-    sqlite3_extended_result_codes(db, 1);
-    if (options.check_integrity) {
-        if (auto intact = detail::quick_check(db); !intact) return intact.error().with_context(path);
-    }
-    if (auto configured = configure_connection(db, options); !configured) {
-        return configured.error().with_context(path);
-    }
-    if (auto migrated = detail::migrate(db); !migrated) return migrated.error().with_context(path);
-
+Expected<std::unique_ptr<Outbox>> Outbox::open_checked(const std::string& path, const Options& options, bool check) {
+    auto db = detail::open_connection(path, options, check);
+    if (!db) return db.error();
+    std::unique_ptr<Outbox> outbox{new Outbox(*db, path, options)};
     // Whatever was in flight when the previous process stopped may or may not have reached the
-    // upstream: send it again with the same key; the upstream deduplicates.
+    // upstream: send it again with the same key; the upstream deduplicates. operations_in_flight
+    // (a partial index) finds them without reading the queue.
     auto recover = Statement::prepare(
-        db, "UPDATE operations SET state = 'pending', next_attempt_at = 0 WHERE state = 'in_flight'");
+        *db, "UPDATE operations SET state = 'pending', next_attempt_at = 0 WHERE state = 'in_flight'");
     if (!recover) return recover.error();
     if (auto done = recover->step("recovering operations left in flight"); !done) return done.error();
-    outbox->recovered_at_open_ = sqlite3_changes(db);
-    if (auto totals = outbox->load_totals_locked(); !totals) return totals.error();
+    outbox->recovered_at_open_ = sqlite3_changes(*db);
     return outbox;
 }
 
 Expected<void> Outbox::load_totals_locked() {
-    auto totals = statements_->get("SELECT count(*), coalesce(sum(length(payload)), 0) FROM operations WHERE state != 'delivered'");
+    auto totals = statements_->get("SELECT coalesce(sum(operations), 0), coalesce(sum(bytes), 0) FROM operation_totals "
+                                   "WHERE state != 'delivered'");
     if (!totals) return totals.error();
-    if (auto row = totals->step("counting undelivered operations"); !row) return row.error();
+    if (auto row = totals->step("reading the undelivered totals"); !row) return row.error();
     undelivered_count_ = totals->column_int(0);
     undelivered_bytes_ = totals->column_int(1);
     return {};
+}
+
+Expected<void> Outbox::refuse_while_checking_locked(const char* what) const {
+    if (integrity_ != Integrity::Checking) return {};
+    return make_error("outbox", std::string(what) + " waits until the outbox's integrity check after start has "
+                                                    "finished (status shows integrity \"checking\"); try again in a moment");
 }
 
 Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, UnixMillis now) {
@@ -209,7 +220,10 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
         return result;
     }
 
-    if (!operation.coalesce_key.empty() && operation.merge) {
+    // While the file is unverified nothing merges into an older operation: every operation stored
+    // then is a row of its own, which is what carrying it over (integrity.cpp) can reproduce.
+    const bool checking = integrity_ == Integrity::Checking;
+    if (!operation.coalesce_key.empty() && operation.merge && !checking) {
         auto merged = coalesce_locked(operation, result.idempotency_key, now);
         if (!merged) return merged.error();
         if (merged->has_value()) return std::move(**merged);
@@ -224,6 +238,12 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
                               std::to_string(options_.limits.max_operations) + " operations, " +
                               std::to_string(options_.limits.max_bytes) +
                               " bytes): not queued; retry once deliveries have made room",
+                          kErrorLimitReached);
+    }
+    if (checking && unverified_bytes_ + bytes > options_.unverified_bytes_limit) {
+        return make_error("outbox", "the outbox's integrity check after start has not finished and " +
+                                        std::to_string(unverified_.size()) +
+                                        " operations are waiting for it: not queued; retry in a moment",
                           kErrorLimitReached);
     }
 
@@ -246,6 +266,12 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
     result.id = sqlite3_last_insert_rowid(db_);
     undelivered_count_ += 1;
     undelivered_bytes_ += bytes;
+    if (checking) {
+        unverified_.push_back(Unverified{result.id, result.idempotency_key, operation.kind, operation.upstream,
+                                         operation.lane, operation.payload, operation.coalesce_key, now,
+                                         operation.blocks_lane});
+        unverified_bytes_ += bytes;
+    }
     return result;
 }
 
@@ -292,10 +318,19 @@ Expected<std::optional<EnqueueResult>> Outbox::coalesce_locked(const NewOperatio
 Expected<std::vector<Expected<EnqueueResult>>> Outbox::enqueue(std::span<const NewOperation> operations) {
     std::lock_guard lock(mutex_);
     const UnixMillis now = wall_clock_now_ms();
-    const auto count_before = undelivered_count_;
-    const auto bytes_before = undelivered_bytes_;
+    const auto unverified_before = unverified_.size();
+    const auto unverified_bytes_before = unverified_bytes_;
+    auto forget_unverified = [&] {
+        unverified_.resize(unverified_before);
+        unverified_bytes_ = unverified_bytes_before;
+    };
     if (auto begun = exec(db_, "BEGIN IMMEDIATE", "starting the enqueue transaction"); !begun) {
         return begun.error();
+    }
+    // Inside the write transaction: exactly what is stored, whoever changed it last.
+    if (auto totals = load_totals_locked(); !totals) {
+        (void)exec(db_, "ROLLBACK", "rolling back the enqueue");
+        return totals.error();
     }
     std::vector<Expected<EnqueueResult>> results;
     results.reserve(operations.size());
@@ -303,8 +338,7 @@ Expected<std::vector<Expected<EnqueueResult>>> Outbox::enqueue(std::span<const N
         auto inserted = insert_locked(operation, now);
         if (!inserted && inserted.error().code != kErrorLimitReached && inserted.error().code != kErrorDropped) {
             (void)exec(db_, "ROLLBACK", "rolling back the enqueue");
-            undelivered_count_ = count_before;
-            undelivered_bytes_ = bytes_before;
+            forget_unverified();
             return inserted.error();
         }
         results.push_back(std::move(inserted));
@@ -312,8 +346,7 @@ Expected<std::vector<Expected<EnqueueResult>>> Outbox::enqueue(std::span<const N
     // The producers are acknowledged only after this returns: COMMIT is the durability point.
     if (auto committed = exec(db_, "COMMIT", "committing the enqueue"); !committed) {
         (void)exec(db_, "ROLLBACK", "rolling back the enqueue");
-        undelivered_count_ = count_before;
-        undelivered_bytes_ = bytes_before;
+        forget_unverified();
         return committed.error();
     }
     ++enqueue_commits_;
@@ -330,7 +363,12 @@ Expected<EnqueueResult> Outbox::enqueue(const NewOperation& operation) {
 }
 
 Expected<std::optional<Operation>> Outbox::claim_next(const std::string& upstream, UnixMillis now) {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    // Nothing leaves an unverified file: wait a little for the check, then let the caller come
+    // back (a delivery thread polls; stopping it is never delayed by more than this).
+    if (!checked_.wait_for(lock, std::chrono::milliseconds(100), [this] { return integrity_ != Integrity::Checking; })) {
+        return std::optional<Operation>{};
+    }
     // The oldest due operation whose lane holds nothing older that is still undelivered: a
     // failed head of lane blocks its own lane only.
     auto select = statements_->get(std::string("SELECT ") + std::string(kOperationColumns) +
@@ -361,21 +399,7 @@ Expected<void> Outbox::mark_delivered(OperationId id, UnixMillis now) {
     if (!update) return update.error();
     update->bind(1, id);
     update->bind(2, now);
-    if (auto updated = update_one(db_, *update, id, "marking an operation delivered"); !updated) return updated;
-    auto bytes = payload_bytes_locked(id);
-    if (!bytes) return bytes.error();
-    undelivered_count_ -= 1;
-    undelivered_bytes_ -= *bytes;
-    return {};
-}
-
-Expected<std::int64_t> Outbox::payload_bytes_locked(OperationId id) {
-    auto size = statements_->get("SELECT length(payload) FROM operations WHERE id = ?1");
-    if (!size) return size.error();
-    size->bind(1, id);
-    auto row = size->step("reading the operation size");
-    if (!row) return row.error();
-    return *row ? size->column_int(0) : std::int64_t{0};
+    return update_one(db_, *update, id, "marking an operation delivered");
 }
 
 Expected<void> Outbox::reschedule(OperationId id, UnixMillis next_attempt_at, const std::string& error) {
@@ -426,7 +450,8 @@ Expected<std::optional<UnixMillis>> Outbox::next_due(const std::string& upstream
 
 Expected<Counts> Outbox::counts() {
     std::lock_guard lock(mutex_);
-    auto select = statements_->get("SELECT state, count(*), min(created_at) FROM operations GROUP BY state");
+    // A few rows per upstream, kept by triggers: the cost does not depend on the backlog.
+    auto select = statements_->get("SELECT state, sum(operations), sum(bytes) FROM operation_totals GROUP BY state");
     if (!select) return select.error();
     Counts counts;
     while (true) {
@@ -434,23 +459,43 @@ Expected<Counts> Outbox::counts() {
         if (!row) return row.error();
         if (!*row) break;
         const std::int64_t n = select->column_int(1);
-        switch (parse_state(select->column_text(0))) {
-            case State::Pending:
-                counts.pending = n;
-                counts.oldest_pending_created_at = select->column_int(2);
-                break;
+        const State state = parse_state(select->column_text(0));
+        if (state != State::Delivered) counts.undelivered_bytes += select->column_int(2);
+        switch (state) {
+            case State::Pending: counts.pending = n; break;
             case State::InFlight: counts.in_flight = n; break;
             case State::Delivered: counts.delivered = n; break;
             case State::Dead: counts.dead = n; break;
         }
     }
-    counts.undelivered_bytes = undelivered_bytes_;
+    // The oldest pending operation is the first one queued: per upstream, the first entry of
+    // operations_fifo in the pending range (ids grow in enqueue order), one seek each.
+    auto oldest = statements_->get(
+        "SELECT min((SELECT o.created_at FROM operations AS o INDEXED BY operations_fifo WHERE o.upstream = t.upstream "
+        "AND o.state = 'pending' ORDER BY o.id LIMIT 1)) FROM operation_totals AS t "
+        "WHERE t.state = 'pending' AND t.operations > 0");
+    if (!oldest) return oldest.error();
+    auto row = oldest->step("finding the oldest pending operation");
+    if (!row) return row.error();
+    if (*row && !oldest->column_is_null(0)) counts.oldest_pending_created_at = oldest->column_int(0);
+    const std::int64_t undelivered = counts.pending + counts.in_flight + counts.dead;
     counts.enqueue_commits = enqueue_commits_;
     counts.enqueued_operations = enqueued_operations_;
     counts.limits = options_.limits;
-    counts.limit_reached = undelivered_count_ >= options_.limits.max_operations ||
-                           undelivered_bytes_ >= options_.limits.max_bytes;
+    counts.limit_reached = undelivered >= options_.limits.max_operations ||
+                           counts.undelivered_bytes >= options_.limits.max_bytes;
+    counts.integrity = integrity_;
     return counts;
+}
+
+std::optional<Quarantine> Outbox::quarantine() {
+    std::lock_guard lock(mutex_);
+    return quarantine_;
+}
+
+bool Outbox::wait_until_checked(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return checked_.wait_for(lock, timeout, [this] { return integrity_ != Integrity::Checking; });
 }
 
 Expected<std::optional<Operation>> Outbox::find(OperationId id) {
@@ -504,6 +549,7 @@ Expected<void> audit_operator_action(sqlite3* db, OperationId id, const char* ac
 
 Expected<void> Outbox::retry_dead(OperationId id, const std::string& reason) {
     std::lock_guard lock(mutex_);
+    if (auto refused = refuse_while_checking_locked("retrying a dead letter"); !refused) return refused;
     if (auto begun = exec(db_, "BEGIN IMMEDIATE", "starting the retry"); !begun) return begun;
     auto audited = audit_operator_action(db_, id, "retry", reason, wall_clock_now_ms());
     if (audited) {
@@ -527,16 +573,14 @@ Expected<void> Outbox::drop_dead(OperationId id, const std::string& reason) {
         return make_error("outbox", "dropping a dead letter needs a reason (it is kept in the audit table)");
     }
     std::lock_guard lock(mutex_);
+    if (auto refused = refuse_while_checking_locked("dropping a dead letter"); !refused) return refused;
     if (auto begun = exec(db_, "BEGIN IMMEDIATE", "starting the drop"); !begun) return begun;
-    std::int64_t bytes = 0;
     auto audited = audit_operator_action(db_, id, "drop", reason, wall_clock_now_ms());
     if (audited) {
-        auto size = payload_bytes_locked(id);
         auto remove = statements_->get("DELETE FROM operations WHERE id = ?1 AND state = 'dead'");
-        if (!size || !remove) {
-            audited = !size ? size.error() : remove.error();
+        if (!remove) {
+            audited = remove.error();
         } else {
-            bytes = *size;
             remove->bind(1, id);
             audited = update_one(db_, *remove, id, "dropping a dead letter");
         }
@@ -549,8 +593,6 @@ Expected<void> Outbox::drop_dead(OperationId id, const std::string& reason) {
         (void)exec(db_, "ROLLBACK", "rolling back");
         return committed;
     }
-    undelivered_count_ -= 1;
-    undelivered_bytes_ -= bytes;
     return {};
 }
 

@@ -64,6 +64,10 @@ std::optional<SalvagedRow> read_one(sqlite3* db, OperationId id, bool& damaged) 
 }  // namespace
 
 Expected<SalvageReport> Outbox::salvage(const std::string& path, const SalvageCheck& accept) {
+    {
+        std::lock_guard lock(mutex_);
+        if (auto refused = refuse_while_checking_locked("a salvage"); !refused) return refused.error();
+    }
     sqlite3* source = nullptr;
     if (sqlite3_open_v2(path.c_str(), &source, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
         Error error = detail::sqlite_error(source, sqlite3_errcode(source), "opening " + path + " for salvage");

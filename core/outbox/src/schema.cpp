@@ -85,6 +85,37 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
         WHERE state IN ('pending', 'in_flight') OR (state = 'dead' AND blocks_lane = 1);
     CREATE INDEX operations_in_flight ON operations (id) WHERE state = 'in_flight';
     )sql",
+    // 4 -> 5: totals per upstream and state, kept by triggers in the same transaction as every
+    // change to an operation, so status counts and the limits' undelivered totals are read from
+    // a few rows instead of a scan of the whole table (docs/footprint.md). Bytes are payload
+    // bytes (octet_length), the unit the limits use. Rows may fall to zero; they are kept.
+    R"sql(
+    CREATE TABLE operation_totals (
+        upstream   TEXT    NOT NULL,
+        state      TEXT    NOT NULL,
+        operations INTEGER NOT NULL,
+        bytes      INTEGER NOT NULL,
+        PRIMARY KEY (upstream, state)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO operation_totals (upstream, state, operations, bytes)
+        SELECT upstream, state, count(*), sum(octet_length(payload)) FROM operations GROUP BY upstream, state;
+    CREATE TRIGGER operation_totals_insert AFTER INSERT ON operations BEGIN
+        INSERT INTO operation_totals (upstream, state, operations, bytes)
+            VALUES (new.upstream, new.state, 1, octet_length(new.payload))
+            ON CONFLICT DO UPDATE SET operations = operations + 1, bytes = bytes + excluded.bytes;
+    END;
+    CREATE TRIGGER operation_totals_delete AFTER DELETE ON operations BEGIN
+        UPDATE operation_totals SET operations = operations - 1, bytes = bytes - octet_length(old.payload)
+            WHERE upstream = old.upstream AND state = old.state;
+    END;
+    CREATE TRIGGER operation_totals_update AFTER UPDATE OF upstream, state, payload ON operations BEGIN
+        UPDATE operation_totals SET operations = operations - 1, bytes = bytes - octet_length(old.payload)
+            WHERE upstream = old.upstream AND state = old.state;
+        INSERT INTO operation_totals (upstream, state, operations, bytes)
+            VALUES (new.upstream, new.state, 1, octet_length(new.payload))
+            ON CONFLICT DO UPDATE SET operations = operations + 1, bytes = bytes + excluded.bytes;
+    END;
+    )sql",
 };
 
 Expected<int> read_user_version(sqlite3* db) {

@@ -9,7 +9,7 @@
 
 namespace outpost::outbox::detail {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Brings the database to kSchemaVersion in one transaction, or explains why it cannot.
 Expected<void> migrate(sqlite3* db);

@@ -12,7 +12,15 @@ Error sqlite_error(sqlite3* db, int code, std::string_view doing) {
     return make_error("outbox", std::move(message), code);
 }
 
+Error not_open(std::string_view doing) {
+    return make_error("outbox", std::string(doing) +
+                                    ": the outbox is not open (no fresh file could be started after a quarantine; "
+                                    "see the log)",
+                      SQLITE_CANTOPEN);
+}
+
 Expected<void> exec(sqlite3* db, const char* sql, std::string_view doing) {
+    if (db == nullptr) return not_open(doing);
     const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return sqlite_error(db, sqlite3_extended_errcode(db), doing);
     return {};
@@ -44,6 +52,7 @@ StatementCache::~StatementCache() {
 }
 
 Expected<Statement> StatementCache::get(const std::string& sql) {
+    if (db_ == nullptr) return not_open("preparing a statement");
     auto found = statements_.find(sql);
     if (found == statements_.end()) {
         sqlite3_stmt* statement = nullptr;

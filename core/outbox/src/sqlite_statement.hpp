@@ -15,6 +15,9 @@ namespace outpost::outbox::detail {
 
 Error sqlite_error(sqlite3* db, int code, std::string_view doing);
 
+// The error of every call after the connection could not be reopened (integrity.cpp).
+Error not_open(std::string_view doing);
+
 // Runs SQL with no results (may hold several statements).
 Expected<void> exec(sqlite3* db, const char* sql, std::string_view doing);
 

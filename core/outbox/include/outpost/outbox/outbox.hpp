@@ -18,12 +18,24 @@
 // - mark_delivered() / reschedule() / mark_dead() settle a claimed operation.
 // - prune_delivered() deletes delivered operations past their retention in small batches and
 //   returns the freed pages to the file system (incremental vacuum), so no call pauses long.
-// - open() checks the file (quick_check). A corrupt file is moved aside under a new name and a
+// - The file is checked (PRAGMA quick_check). A corrupt file is moved aside under a new name and a
 //   fresh outbox is started; quarantine() says so. salvage() copies what can still be read from
-//   such a file back into the live outbox, skipping keys it already holds.
+//   such a file back into the live outbox, skipping keys it already holds. When the check runs
+//   depends on Options::integrity (see IntegrityCheck and docs/architecture.md, "Corruption"):
+//   with Auto, after an unclean shutdown open() checks before it returns; after a clean one
+//   open() returns at once and a background thread checks while producers may already enqueue.
+//   Until that check has passed, nothing is handed out for delivery, nothing is coalesced or
+//   pruned, and operator actions on dead letters and salvage are refused; the operations stored
+//   meanwhile are also kept in memory (bounded by Options::unverified_bytes_limit, beyond which
+//   enqueues are refused as back-pressure) so that, if the file turns out damaged, they are
+//   carried into the fresh outbox with their ids and keys instead of waiting for a salvage.
+// - counts() and the limits read per-state totals kept by triggers in the same transactions as
+//   the operations (schema 5): no call scans the queue, so their cost does not grow with it.
 // - The class is thread-safe: one SQLite connection, serialised by a mutex. Calls are short
 //   (no network I/O happens under the lock).
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,6 +43,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "outpost/common/clock.hpp"
@@ -57,13 +70,37 @@ struct Limits {
     std::int64_t max_bytes = 64LL << 20;      // their payload bytes
 };
 
+enum class IntegrityCheck {
+    AtOpen,  // quick_check before open() returns, every time: start-up reads the whole file
+    Auto,    // AtOpen after an unclean shutdown (a -wal file was left behind), else in the
+             // background before delivery starts: start-up does not grow with the backlog
+    Off,     // never (tools and tests that have just written the file themselves)
+};
+
 struct Options {
     SyncLevel sync = SyncLevel::Full;
     Limits limits;
     int busy_timeout_ms = 5000;  // another process (a salvage, a test) may hold the lock
     std::string vfs;             // SQLite VFS name; empty: the default. Tests inject faults here.
-    bool check_integrity = true; // quick_check at open (quarantine a corrupt file)
+    IntegrityCheck integrity = IntegrityCheck::AtOpen;
+    // While a background check runs: payload bytes of operations stored since open that are also
+    // kept in memory (to be carried over if the file is damaged). Beyond it, enqueue refuses.
+    std::int64_t unverified_bytes_limit = 1 << 20;
+    // SQLite's page cache for the connection, KiB. The queries seek indexes and never scan, so a
+    // small cache costs little speed and bounds the agent's memory (docs/footprint.md).
+    int cache_kib = 512;
+    // Tests: called on the background check's thread before it reads, so a test can act while
+    // the check is known to be running. Empty in the agent.
+    std::function<void()> background_check_started;
 };
+
+// Where the integrity check stands (status).
+enum class Integrity {
+    Checking,   // the background check is running; delivery waits for it
+    Verified,   // checked (or created empty) since open
+    Unchecked,  // not checked: IntegrityCheck::Off, or the check could not run (logged)
+};
+const char* to_string(Integrity integrity);
 
 enum class State { Pending, InFlight, Delivered, Dead };
 const char* to_string(State state);
@@ -123,6 +160,7 @@ struct Counts {
     // how well group commit batches concurrent producers.
     std::int64_t enqueue_commits = 0;
     std::int64_t enqueued_operations = 0;
+    Integrity integrity = Integrity::Verified;
 };
 
 struct ParkedLane {
@@ -147,9 +185,10 @@ struct SalvageReport {
 class Outbox {
 public:
     // Opens (creating if needed) the outbox at `path`, migrates the schema, and returns
-    // operations left in flight by a previous process to pending.
+    // operations left in flight by a previous process to pending. Nothing here reads the whole
+    // file except a quick_check at open (IntegrityCheck::AtOpen, or Auto after a crash).
     static Expected<std::unique_ptr<Outbox>> open(const std::string& path, Options options = {});
-    ~Outbox();
+    ~Outbox();  // interrupts a background check still running and joins it
     Outbox(const Outbox&) = delete;
     Outbox& operator=(const Outbox&) = delete;
 
@@ -198,17 +237,34 @@ public:
 
     // How many in-flight operations were returned to pending when this outbox was opened.
     [[nodiscard]] std::int64_t recovered_at_open() const { return recovered_at_open_; }
-    [[nodiscard]] const std::optional<Quarantine>& quarantine() const { return quarantine_; }
+    // Set when the file was found damaged, at open or by the background check.
+    [[nodiscard]] std::optional<Quarantine> quarantine();
+    // Waits until no integrity check is running, at most `timeout`; true when none is.
+    bool wait_until_checked(std::chrono::milliseconds timeout);
     [[nodiscard]] const std::string& path() const { return path_; }
 
 private:
+    // An operation stored while the background check runs, as it must be carried over.
+    struct Unverified {
+        OperationId id = 0;
+        std::string idempotency_key, kind, upstream, lane, payload, coalesce_key;
+        UnixMillis created_at = 0;
+        bool blocks_lane = false;
+    };
+
     Outbox(sqlite3* db, std::string path, Options options);
-    static Expected<std::unique_ptr<Outbox>> open_checked(const std::string& path, const Options& options);
+    static Expected<std::unique_ptr<Outbox>> open_checked(const std::string& path, const Options& options, bool check);
     Expected<EnqueueResult> insert_locked(const NewOperation& operation, UnixMillis now);
     Expected<std::optional<EnqueueResult>> coalesce_locked(const NewOperation& operation,
                                                            const std::string& key, UnixMillis now);
     Expected<void> load_totals_locked();
-    Expected<std::int64_t> payload_bytes_locked(OperationId id);
+    Expected<void> refuse_while_checking_locked(const char* what) const;
+    // integrity.cpp: the background check and what follows a damaged verdict.
+    void start_background_check();
+    void run_background_check();
+    void finish_check(const Expected<void>& verdict);
+    void quarantine_at_runtime_locked(const std::string& reason);
+    Expected<std::int64_t> carry_over_locked();
 
     std::mutex mutex_;
     sqlite3* db_;
@@ -217,11 +273,21 @@ private:
     Options options_;
     std::int64_t recovered_at_open_ = 0;
     std::optional<Quarantine> quarantine_;
-    // Undelivered totals, kept in memory so a limit check costs no query (loaded at open).
+    // Undelivered totals for the limit checks of one enqueue call: read from operation_totals at
+    // the start of its transaction, then moved by each operation it stores.
     std::int64_t undelivered_count_ = 0;
     std::int64_t undelivered_bytes_ = 0;
     std::int64_t enqueue_commits_ = 0;
     std::int64_t enqueued_operations_ = 0;
+
+    Integrity integrity_ = Integrity::Verified;
+    std::condition_variable checked_;  // with mutex_: integrity_ left Checking
+    std::vector<Unverified> unverified_;
+    std::int64_t unverified_bytes_ = 0;
+    std::thread checker_;
+    std::mutex checker_mutex_;           // guards the two below, shared with the destructor
+    sqlite3* checker_db_ = nullptr;      // the check's own read-only connection, while it runs
+    bool closing_ = false;
 };
 
 }  // namespace outpost::outbox
