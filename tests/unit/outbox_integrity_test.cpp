@@ -285,6 +285,7 @@ TEST(OutboxTotals, MatchARecountAfterEveryKindOfChangeAndAcrossTheMigration) {
                                "DROP TRIGGER operation_totals_insert; DROP TRIGGER operation_totals_delete; "
                                "DROP TRIGGER operation_totals_update; DROP TABLE operation_totals; "
                                "UPDATE operations SET state = 'delivered' WHERE idempotency_key = 'k11'; "
+                               "ALTER TABLE operations DROP COLUMN clock_unreliable; "
                                "PRAGMA user_version = 4;",
                                nullptr, nullptr, nullptr),
                   SQLITE_OK);

@@ -110,7 +110,26 @@ struct Agent::Parts {
         ticker_wake.notify_all();
         if (ticker.joinable()) ticker.join();
     }
-    intake::IntakeContext intake_context() const { return {config.device_id, wall_clock_now_ms()}; }
+    // The device's wall clock. On the sim board tests can move it (sim.clock) to play a handheld
+    // that booted without a real-time clock.
+    std::atomic<std::int64_t> sim_clock_offset_ms{0};
+    bool clock_was_plausible = true;
+    UnixMillis device_now() const { return wall_clock_now_ms() + sim_clock_offset_ms.load(); }
+    intake::IntakeContext intake_context() const { return {config.device_id, device_now()}; }
+    bool check_clock() {
+        const bool plausible = wall_clock_plausible(device_now());
+        if (plausible != clock_was_plausible) {
+            if (plausible) {
+                log::info("clock", "the wall clock is plausible again; new operations are no longer flagged");
+            } else {
+                log::warning("clock", "the wall clock (" + format_rfc3339_utc(device_now()) +
+                                          ") is earlier than this agent's build (" + format_rfc3339_utc(build_time_ms()) +
+                                          "): new operations are flagged clock_unreliable until it is set");
+            }
+            clock_was_plausible = plausible;
+        }
+        return plausible;
+    }
 
     std::vector<nlohmann::json> handle(const std::vector<nlohmann::json>& requests);
     // The operations one enqueue request asks for, or the answer refusing it.
@@ -179,6 +198,9 @@ std::vector<nlohmann::json> Agent::Parts::handle(const std::vector<nlohmann::jso
         for (auto& operation : operations) batch.push_back(std::move(operation));
     }
     if (batch.empty()) return answers;
+    if (!check_clock()) {
+        for (auto& operation : batch) operation.clock_unreliable = true;
+    }
 
     auto stored = outbox->enqueue(batch);
     if (!stored) {
@@ -253,6 +275,9 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
             inputs.upstreams[upstream.name] = UpstreamQueue{upstream.worker->status(), *next_due};
         }
         nlohmann::json answer = status_report(inputs);
+        answer["clock"] = {{"wall", format_rfc3339_utc(device_now())},
+                           {"plausible", check_clock()},
+                           {"build_time", format_rfc3339_utc(build_time_ms())}};
         answer["parked_lanes"] = nlohmann::json::array();
         for (const auto& lane : *parked) {
             answer["parked_lanes"].push_back(
@@ -262,6 +287,15 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
         return answer;
     }
     if (command == "kinds") return kinds();
+    if (command == "sim.clock") {
+        if (sim_link == nullptr) return failure("sim.clock is only available on the sim board");
+        const auto unix_ms = request.find("unix_ms");
+        if (unix_ms == request.end() || !unix_ms->is_number_integer()) {
+            return failure("sim.clock needs \"unix_ms\": the device's wall clock, in Unix milliseconds");
+        }
+        sim_clock_offset_ms = unix_ms->get<std::int64_t>() - wall_clock_now_ms();
+        return {{"ok", true}, {"wall", format_rfc3339_utc(device_now())}};
+    }
     if (command == "sim.link") {
         if (sim_link == nullptr) return failure("sim.link is only available on the sim board");
         const auto up = request.find("up");
@@ -298,7 +332,7 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
     }
     if (command.rfind("dead.", 0) == 0) return handle_dead_letters(command, request);
     return failure("unknown command '" + command +
-                   "' (known: enqueue, status, metrics, kinds, salvage, dead.list, dead.show, dead.retry, dead.drop, sim.link)");
+                   "' (known: enqueue, status, metrics, kinds, salvage, dead.list, dead.show, dead.retry, dead.drop, sim.link, sim.clock)");
 }
 
 nlohmann::json operation_json(const outbox::Operation& operation, bool with_payload) {
@@ -310,7 +344,8 @@ nlohmann::json operation_json(const outbox::Operation& operation, bool with_payl
                           {"state", outbox::to_string(operation.state)},
                           {"attempts", operation.attempts},
                           {"created_at", format_rfc3339_utc(operation.created_at)},
-                          {"last_error", operation.last_error}};
+                          {"last_error", operation.last_error},
+                          {"clock_unreliable", operation.clock_unreliable}};
     if (with_payload) out["payload"] = nlohmann::json::parse(operation.payload, nullptr, false);
     return out;
 }

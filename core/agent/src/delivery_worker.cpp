@@ -207,6 +207,10 @@ bool DeliveryWorker::may_send_locked(Clock::time_point now, std::optional<Clock:
     return true;
 }
 
+namespace {
+constexpr UnixMillis kClockJumpHorizonMs = 24LL * 60 * 60 * 1000;
+}  // namespace
+
 void DeliveryWorker::run(transport::HttpClient& http) {
     std::optional<Unsettled> unsettled;
     std::unique_lock lock(mutex_);
@@ -264,6 +268,15 @@ void DeliveryWorker::run(transport::HttpClient& http) {
             wake_at = now + settings_.backoff_base.count();
         } else if (auto due = outbox_.next_due(upstream_); due && due->has_value()) {
             wake_at = **due;
+            // No backoff or Retry-After reaches a day ahead: a retry time that far out was set
+            // before the wall clock went back (an RTC reset, a bad NTP answer). Waiting for it
+            // would stall the queue for as long; it is due now instead.
+            if (*wake_at > now + std::max<UnixMillis>(kClockJumpHorizonMs, 2 * settings_.backoff_cap.count())) {
+                log::warning(upstream_, "retry times lie far in the future (the wall clock went back?); "
+                                        "they are due now");
+                if (auto made = outbox_.make_due(upstream_, now); !made) log::error(upstream_, made.error().describe());
+                wake_at = now;
+            }
         }
         lock.lock();
         breaker_.record_neutral();

@@ -3,7 +3,11 @@
 #include <cstdio>
 #include <ctime>
 
+#include "outpost_build_time.hpp"
+
 namespace outpost {
+
+UnixMillis build_time_ms() { return kOutpostBuildTimeSeconds * 1000; }
 
 std::string format_rfc3339_utc(UnixMillis at) {
     const std::time_t seconds = static_cast<std::time_t>(at / 1000);

@@ -122,7 +122,7 @@ Expected<std::int64_t> Outbox::carry_over_locked() {
         const Unverified& operation = unverified_[i];
         auto insert = statements_->get(
             "INSERT INTO operations (id, idempotency_key, kind, upstream, lane, payload, created_at, next_attempt_at, "
-            "coalesce_key, blocks_lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9)");
+            "coalesce_key, blocks_lane, clock_unreliable) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?10)");
         if (!insert) {
             stored = insert.error();
             break;
@@ -140,6 +140,7 @@ Expected<std::int64_t> Outbox::carry_over_locked() {
             insert->bind(8, operation.coalesce_key);
         }
         insert->bind(9, std::int64_t{operation.blocks_lane ? 1 : 0});
+        insert->bind(10, std::int64_t{operation.clock_unreliable ? 1 : 0});
         if (auto done = insert->step("carrying an operation over"); !done) stored = done.error();
     }
     if (stored) stored = exec(db_, "COMMIT", "committing the carry-over");

@@ -54,7 +54,7 @@ State parse_state(std::string_view text) {
 
 constexpr std::string_view kOperationColumns =
     "id, idempotency_key, kind, upstream, lane, payload, created_at, attempts, next_attempt_at, "
-    "state, last_error";
+    "state, last_error, clock_unreliable";
 
 // `o` is the head of its lane: nothing older in the same lane is still undelivered.
 // The condition is written exactly as operations_lane_open's WHERE, so that partial index (which
@@ -77,6 +77,7 @@ Operation read_operation(const Statement& row) {
     operation.next_attempt_at = row.column_int(8);
     operation.state = parse_state(row.column_text(9));
     operation.last_error = row.column_text(10);
+    operation.clock_unreliable = row.column_int(11) != 0;
     return operation;
 }
 
@@ -248,7 +249,7 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
     }
 
     auto insert = statements_->get("INSERT INTO operations (idempotency_key, kind, upstream, lane, payload, created_at, "
-        "next_attempt_at, coalesce_key, blocks_lane) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)");
+        "next_attempt_at, coalesce_key, blocks_lane, clock_unreliable) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9)");
     if (!insert) return insert.error();
     insert->bind(1, result.idempotency_key);
     insert->bind(2, operation.kind);
@@ -262,6 +263,7 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
         insert->bind(7, operation.coalesce_key);
     }
     insert->bind(8, std::int64_t{operation.blocks_lane ? 1 : 0});
+    insert->bind(9, std::int64_t{operation.clock_unreliable ? 1 : 0});
     if (auto done = insert->step("storing the operation"); !done) return done.error();
     result.id = sqlite3_last_insert_rowid(db_);
     undelivered_count_ += 1;
@@ -269,7 +271,7 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
     if (checking) {
         unverified_.push_back(Unverified{result.id, result.idempotency_key, operation.kind, operation.upstream,
                                          operation.lane, operation.payload, operation.coalesce_key, now,
-                                         operation.blocks_lane});
+                                         operation.blocks_lane, operation.clock_unreliable});
         unverified_bytes_ += bytes;
     }
     return result;

@@ -116,6 +116,11 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
             ON CONFLICT DO UPDATE SET operations = operations + 1, bytes = bytes + excluded.bytes;
     END;
     )sql",
+    // 5 -> 6: operations queued while the wall clock was implausible (earlier than the agent's
+    // build) keep that fact: their created_at, and any time in the payload, may be wrong.
+    R"sql(
+    ALTER TABLE operations ADD COLUMN clock_unreliable INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 Expected<int> read_user_version(sqlite3* db) {

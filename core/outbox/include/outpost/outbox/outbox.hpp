@@ -124,6 +124,9 @@ struct NewOperation {
     // When this operation fails permanently, park its lane instead of skipping it (kinds where
     // a later step must not overtake a failed one, e.g. order status chains).
     bool blocks_lane = false;
+    // The wall clock was earlier than the agent's build when this was queued: created_at (and
+    // any time the producer took from the device clock) may be wrong. Kept for operators.
+    bool clock_unreliable = false;
 };
 
 struct Operation {
@@ -138,6 +141,7 @@ struct Operation {
     UnixMillis next_attempt_at = 0;
     State state = State::Pending;
     std::string last_error;
+    bool clock_unreliable = false;
 };
 
 struct EnqueueResult {
@@ -250,6 +254,7 @@ private:
         std::string idempotency_key, kind, upstream, lane, payload, coalesce_key;
         UnixMillis created_at = 0;
         bool blocks_lane = false;
+        bool clock_unreliable = false;
     };
 
     Outbox(sqlite3* db, std::string path, Options options);
