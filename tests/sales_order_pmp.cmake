@@ -1,0 +1,2 @@
+# Tests of the Sales Order API and PMP Smart upstreams (issue 5), included from CMakeLists.txt.
+outpost_test(rsa_signer_test NEEDS_PKI SOURCES unit/rsa_signer_test.cpp LIBS outpost_auth)
