@@ -8,6 +8,9 @@
 #include "din_api.hpp"
 #include "faults.hpp"
 #include "loopback.hpp"
+#include "partner_store.hpp"
+#include "pmp_api.hpp"
+#include "sales_order_api.hpp"
 #include "stats.hpp"
 #include "store.hpp"
 #include "tls.hpp"
@@ -53,6 +56,8 @@ struct Options {
   DinSettings din{"demo", "demo-password"};
   std::int64_t token_ttl_seconds = 3600;
   bool device_header_required = true;
+  SalesOrderOptions sales_order;
+  PmpOptions pmp;
 };
 
 void fail(const std::string& message) {
@@ -103,8 +108,10 @@ bool wait_until_serving(const httplib::Server& api, const httplib::Server& admin
 
 int run(const Options& options, const std::string& bind_address, const sigset_t& stop_signals) {
   std::optional<Store> store;
+  std::optional<PartnerStore> partner_store;
   try {
     store.emplace(options.db);
+    partner_store.emplace(partner_db_path(options.db));
   } catch (const StoreError& e) {
     fail(e.what());
     return exit_failure;
@@ -113,6 +120,14 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   Faults faults;
   TlsFaults tls_faults(stats);  // outlives api, whose SSL_CTX calls into it
   TokenTtl token_ttl(options.token_ttl_seconds);
+  std::optional<SalesOrderApi> sales_order;
+  try {
+    sales_order.emplace(options.sales_order, *partner_store, stats, token_ttl);
+  } catch (const std::runtime_error& e) {
+    fail(std::string("--sales-public-key: ") + e.what());
+    return exit_failure;
+  }
+  PmpApi pmp(options.pmp, *partner_store, stats, token_ttl);
 
   std::string tls_error;
   httplib::SSLServer api([&](SSL_CTX& ctx) {
@@ -140,9 +155,13 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   const ApiGate gate(faults, stats, options.device_header_required);
   gate.install_hooks(api);
   register_din_api(api, gate, *store, stats, options.din, token_ttl);
+  sales_order->register_routes(api, gate);
+  pmp.register_routes(api, gate);
   gate.install_fallback(api);
 
   httplib::Server admin;
+  sales_order->register_admin(admin);
+  pmp.register_admin(admin);
   register_admin_api(admin, AdminTargets{*store, stats, faults, tls_faults, token_ttl});
 
   const int port = bind_listener(api, bind_address, options.port);
@@ -269,6 +288,8 @@ int parse_and_run(int argc, char** argv) {
                options.device_header_required,
                "Answer 400 to API requests without X-Device-Id (default: on, as the contract "
                "puts it on every request)");
+  add_sales_order_options(app, options.sales_order);
+  add_pmp_options(app, options.pmp);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

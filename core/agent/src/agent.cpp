@@ -130,6 +130,22 @@ struct Agent::Parts {
         }
         return plausible;
     }
+    // After the workers have stopped: connectors with server-side sessions end them (PMP
+    // logout). Only with the link up, on a connection of its own with short timeouts, so a stop
+    // stays quick (at most a few seconds per such upstream when it does not answer).
+    void end_sessions() {
+        if (!link->is_up()) return;
+        const transport::TlsSettings tls{config.tls.ca_file, config.tls.cert_file, config.tls.key_file};
+        const transport::Timeouts quick{std::chrono::milliseconds(2000), std::chrono::milliseconds(3000)};
+        for (auto& upstream : upstreams) {
+            auto http = transport::HttpClient::create(tls, quick);
+            if (!http) {
+                log::warning(upstream.name, "cannot end the session at shutdown: " + http.error().message);
+                continue;
+            }
+            upstream.connector->end_session(**http);
+        }
+    }
 
     std::vector<nlohmann::json> handle(const std::vector<nlohmann::json>& requests);
     // The operations one enqueue request asks for, or the answer refusing it.
@@ -534,6 +550,7 @@ Expected<void> Agent::run() {
     }
     parts.stop_workers();
     parts.stop_watchdog_ticker();
+    parts.end_sessions();
     log::info("agent", "stopped");
     return {};
 }

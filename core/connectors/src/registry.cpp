@@ -1,6 +1,8 @@
 #include "outpost/connectors/registry.hpp"
 
 #include "outpost/connectors/din_connector.hpp"
+#include "outpost/connectors/pmp_connector.hpp"
+#include "outpost/connectors/sales_order_connector.hpp"
 
 namespace outpost::connectors {
 namespace {
@@ -18,9 +20,26 @@ Expected<std::unique_ptr<Connector>> make_din(const config::UpstreamConfig& upst
     return std::unique_ptr<Connector>(std::make_unique<DinConnector>(std::move(*settings)));
 }
 
+Expected<std::unique_ptr<Connector>> make_sales_order(const config::UpstreamConfig& upstream,
+                                                      const ConnectorContext& context) {
+    auto settings = sales_order_settings(upstream, context.config_source, context.device_id);
+    if (!settings) return settings.error();
+    auto connector = SalesOrderConnector::create(std::move(*settings));
+    if (!connector) return connector.error().with_context(context.config_source);
+    return std::unique_ptr<Connector>(std::move(*connector));
+}
+
+Expected<std::unique_ptr<Connector>> make_pmp(const config::UpstreamConfig& upstream, const ConnectorContext& context) {
+    auto settings = pmp_settings(upstream, context.config_source, context.device_id);
+    if (!settings) return settings.error();
+    return std::unique_ptr<Connector>(std::make_unique<PmpConnector>(std::move(*settings)));
+}
+
 // One entry per upstream family (upstream-contract.md).
 constexpr Entry kEntries[] = {
     {"din", make_din},
+    {"sales-order", make_sales_order},
+    {"pmp", make_pmp},
 };
 
 }  // namespace

@@ -42,6 +42,14 @@ void TokenSession::forget(const std::string& token) {
     if (token_ && token_->value == token) token_.reset();
 }
 
+std::optional<std::string> TokenSession::release() {
+    std::lock_guard lock(mutex_);
+    std::optional<std::string> held;
+    if (token_) held = std::move(token_->value);
+    token_.reset();
+    return held;
+}
+
 void TokenSession::before_drain(transport::HttpClient& http, std::int64_t backlog) {
     if (backlog < kLargeBacklog) return;
     std::lock_guard lock(mutex_);

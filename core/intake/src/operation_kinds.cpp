@@ -1,6 +1,8 @@
 #include "outpost/intake/operation_kinds.hpp"
 
 #include "outpost/intake/picking_order.hpp"
+#include "outpost/intake/pmp_order.hpp"
+#include "outpost/intake/sales_order.hpp"
 
 namespace outpost::intake {
 namespace {
@@ -12,6 +14,10 @@ Expected<std::vector<outbox::NewOperation>> prepare_picking(const nlohmann::json
 
 constexpr OperationKind kKinds[] = {
     {kPickingOrderKind, kDinUpstream, "SMILE DIN post-picking order (POST /ssl/ifp/picking/order)", prepare_picking},
+    {kSalesOrderKind, kSalesOrderUpstream, "Sales Order API: create a sales order (POST /api/v1/sales-orders, RSA-signed)",
+     prepare_sales_order},
+    {kPmpInsertKind, kPmpUpstream, "PMP Smart: insert a JSON order (POST /api/v1/json/order)", prepare_pmp_insert},
+    {kPmpUpdateKind, kPmpUpstream, "PMP Smart: update a JSON order (POST /api/v1/json/order/update)", prepare_pmp_update},
 };
 
 }  // namespace

@@ -24,6 +24,11 @@ public:
         (void)http;
         (void)backlog;
     }
+    // Called once when the agent stops, after every delivery thread has finished, with a
+    // connection of its own and short timeouts, only while the link is up: a connector whose
+    // upstream keeps server-side sessions (PMP Smart) ends its session here. Never blocks longer
+    // than the client's timeouts; failures are logged, not returned (nothing depends on them).
+    virtual void end_session(transport::HttpClient& http) { (void)http; }
 };
 
 }  // namespace outpost::connectors

@@ -54,6 +54,8 @@ public:
     // The answer, or the failure to report for the operation (no token, no HTTP answer).
     std::variant<transport::Response, DeliveryResult> send_with_token(transport::HttpClient& http, const Send& send);
     void before_drain(transport::HttpClient& http, std::int64_t backlog);
+    // The token held now, if any, which the session forgets (for a logout at shutdown).
+    std::optional<std::string> release();
 
     static constexpr std::chrono::seconds kSafetyMargin{60};
     static constexpr std::int64_t kLargeBacklog = 100;
