@@ -58,6 +58,7 @@ nlohmann::json status_report(const StatusInputs& inputs) {
                                                       ? nlohmann::json(std::max<UnixMillis>(0, *queue.next_attempt_at - now))
                                                       : nlohmann::json(nullptr)},
                            {"stalled", stalled},
+                           {"rate_limited_until", optional_time(status.rate_limited_until)},
                            {"last_success_at", optional_time(status.last_success_at)},
                            {"last_attempt_at", optional_time(status.last_attempt_at)},
                            {"last_error", status.last_error},
