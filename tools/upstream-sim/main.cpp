@@ -8,6 +8,8 @@
 #include "din_api.hpp"
 #include "faults.hpp"
 #include "loopback.hpp"
+#include "smartseller_admin.hpp"
+#include "smartseller_api.hpp"
 #include "stats.hpp"
 #include "store.hpp"
 #include "tls.hpp"
@@ -53,6 +55,7 @@ struct Options {
   DinSettings din{"demo", "demo-password"};
   std::int64_t token_ttl_seconds = 3600;
   bool device_header_required = true;
+  std::string smartseller_api_key = "demo-smartseller-key";
 };
 
 void fail(const std::string& message) {
@@ -103,8 +106,10 @@ bool wait_until_serving(const httplib::Server& api, const httplib::Server& admin
 
 int run(const Options& options, const std::string& bind_address, const sigset_t& stop_signals) {
   std::optional<Store> store;
+  std::optional<SmartSellerStore> smartseller_store;
   try {
     store.emplace(options.db);
+    smartseller_store.emplace(options.db);
   } catch (const StoreError& e) {
     fail(e.what());
     return exit_failure;
@@ -140,9 +145,12 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   const ApiGate gate(faults, stats, options.device_header_required);
   gate.install_hooks(api);
   register_din_api(api, gate, *store, stats, options.din, token_ttl);
+  SmartSellerKey smartseller_key(options.smartseller_api_key);
+  register_smartseller_api(api, gate, *smartseller_store, stats, smartseller_key);
   gate.install_fallback(api);
 
   httplib::Server admin;
+  register_smartseller_admin(admin, *smartseller_store, smartseller_key);  // before the catch-all
   register_admin_api(admin, AdminTargets{*store, stats, faults, tls_faults, token_ttl});
 
   const int port = bind_listener(api, bind_address, options.port);
@@ -265,6 +273,9 @@ int parse_and_run(int argc, char** argv) {
   app.add_option("--token-ttl", options.token_ttl_seconds, "Token lifetime in seconds")
       ->check(CLI::Range(std::int64_t{0}, TokenTtl::max_seconds))
       ->capture_default_str();
+  // No capture_default_str: --help never shows a key.
+  app.add_option("--smartseller-api-key", options.smartseller_api_key,
+                 "SmartSeller API key (Authorization: Bearer; default: the demo key)");
   app.add_flag("--device-header-required,!--no-device-header-required",
                options.device_header_required,
                "Answer 400 to API requests without X-Device-Id (default: on, as the contract "
