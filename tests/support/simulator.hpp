@@ -35,6 +35,7 @@ public:
     nlohmann::json stats();
     nlohmann::json accepted();
     void admin_post(const std::string& path, const nlohmann::json& body = nlohmann::json::object());
+    nlohmann::json admin_get(const std::string& path);  // any admin GET answering JSON with 200
     [[nodiscard]] std::string log() const { return process_->log(); }
 
 private:
