@@ -38,6 +38,9 @@ std::string status_text(const nlohmann::json& status) {
                text_of(upstream.value("circuit", nlohmann::json())) + ", next attempt " +
                text_of(upstream.value("next_attempt_at", nlohmann::json())) +
                (upstream.value("stalled", false) ? ", STALLED" : "") +
+               (upstream.value("rate_limited_until", nlohmann::json()).is_string()
+                    ? ", rate limited until " + text_of(upstream["rate_limited_until"])
+                    : std::string()) +
                ", last success " + text_of(upstream.value("last_success_at", nlohmann::json())) +
                ", last error " + text_of(upstream.value("last_error", nlohmann::json())) + "\n";
     }

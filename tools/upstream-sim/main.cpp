@@ -11,6 +11,8 @@
 #include "partner_store.hpp"
 #include "pmp_api.hpp"
 #include "sales_order_api.hpp"
+#include "smartseller_admin.hpp"
+#include "smartseller_api.hpp"
 #include "stats.hpp"
 #include "store.hpp"
 #include "tls.hpp"
@@ -58,6 +60,7 @@ struct Options {
   bool device_header_required = true;
   SalesOrderOptions sales_order;
   PmpOptions pmp;
+  std::string smartseller_api_key = "demo-smartseller-key";
 };
 
 void fail(const std::string& message) {
@@ -109,9 +112,11 @@ bool wait_until_serving(const httplib::Server& api, const httplib::Server& admin
 int run(const Options& options, const std::string& bind_address, const sigset_t& stop_signals) {
   std::optional<Store> store;
   std::optional<PartnerStore> partner_store;
+  std::optional<SmartSellerStore> smartseller_store;
   try {
     store.emplace(options.db);
     partner_store.emplace(partner_db_path(options.db));
+    smartseller_store.emplace(options.db);
   } catch (const StoreError& e) {
     fail(e.what());
     return exit_failure;
@@ -157,11 +162,14 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   register_din_api(api, gate, *store, stats, options.din, token_ttl);
   sales_order->register_routes(api, gate);
   pmp.register_routes(api, gate);
+  SmartSellerKey smartseller_key(options.smartseller_api_key);
+  register_smartseller_api(api, gate, *smartseller_store, stats, smartseller_key);
   gate.install_fallback(api);
 
   httplib::Server admin;
   sales_order->register_admin(admin);
   pmp.register_admin(admin);
+  register_smartseller_admin(admin, *smartseller_store, smartseller_key);  // before the catch-all
   register_admin_api(admin, AdminTargets{*store, stats, faults, tls_faults, token_ttl});
 
   const int port = bind_listener(api, bind_address, options.port);
@@ -284,6 +292,9 @@ int parse_and_run(int argc, char** argv) {
   app.add_option("--token-ttl", options.token_ttl_seconds, "Token lifetime in seconds")
       ->check(CLI::Range(std::int64_t{0}, TokenTtl::max_seconds))
       ->capture_default_str();
+  // No capture_default_str: --help never shows a key.
+  app.add_option("--smartseller-api-key", options.smartseller_api_key,
+                 "SmartSeller API key (Authorization: Bearer; default: the demo key)");
   app.add_flag("--device-header-required,!--no-device-header-required",
                options.device_header_required,
                "Answer 400 to API requests without X-Device-Id (default: on, as the contract "

@@ -389,6 +389,32 @@ wait "${clients[@]}"  # not a bare wait: the simulator is a child too
 codes=$(for f in "$work"/conc.*; do tail -n1 "$f"; echo; done | sort | uniq -c | awk '{print $2"x"$1}' | paste -sd' ')
 check "concurrent replays: one 201, seven 409" "201x1 409x7" "$codes"
 
+# --- SmartSeller stock (seed 004) ----------------------------------------------------------
+ss_key=demo-smartseller-key
+ss() {  # method path key body [curl args...]
+  call "$1" "/api/open$2" -H "Authorization: Bearer $ss_key" -H "Idempotency-Key: $3" -d "$4" "${@:5}"
+}
+curl -sS -X POST "$admin/admin/smartseller/stock" -H 'Content-Type: application/json' \
+     -d '{"stock": [{"variation_id": 123, "warehouse_id": 1, "stock": 10}]}' >/dev/null
+update='{"variation_id": 123, "stock": [{"amount": 4, "status": "add", "warehouse_id": 1}], "description": "d"}'
+out=$(ss PATCH /product/update-stock ss-1 "$update")
+check "update-stock 200 Success" "200 Success 14" \
+      "$(status_of "$out") $(body_of "$out" | jq -r '"\(.response) \(.data.total_stock)"')"
+check "update-stock replay 409, applied once" "409 14" \
+      "$(status_of "$(ss PATCH /product/update-stock ss-1 "$update")") $(curl -sS "$admin/admin/smartseller/stock?variation_id=123" | jq -r '.stock[0].stock')"
+out=$(ss PATCH /product/update-stock ss-2 '{"variation_id": 123, "stock": [{"amount": 99, "status": "SUB", "warehouse_id": 1}], "description": "d"}')
+check "SUB below zero 400 Failed with the field" "400 Failed true" \
+      "$(status_of "$out") $(body_of "$out" | jq -r '"\(.response) \(.message | has("stock.0.amount"))"')"
+out=$(ss POST /stock-transfer ss-3 '{"origin_warehouse_id": 1, "destination_warehouse_id": 2, "description": "t", "stock_adjustment": [{"variation_id": 123, "transfer_stock": 4}]}')
+check "stock-transfer answers Sukses" "200 Sukses" "$(status_of "$out") $(body_of "$out" | jq -r .response)"
+out=$(call PATCH /api/open/product/sync-stock -H "Authorization: Bearer wrong" -H "Idempotency-Key: ss-4" -d '{"variation_id": 1, "amount": 2}')
+check "wrong API key 401 Failed" "401 Failed" "$(status_of "$out") $(body_of "$out" | jq -r .response)"
+curl -sS -X POST "$admin/admin/faults" -H 'Content-Type: application/json' \
+     -d '{"path": "/api/open/stock-opname", "steps": [{"status": 429, "retry_after": "3"}]}' >/dev/null
+out=$(ss POST /stock-opname ss-5 '{"warehouse_id": 0, "description": "o", "stock_adjustment": [{"variation_id": 1, "warehouse_stock": 3}]}' -D "$work/headers")
+check "injected 429 in SmartSeller's shape with Retry-After" "429 Failed 3" \
+      "$(status_of "$out") $(body_of "$out" | jq -r .response) $(grep -i '^retry-after:' "$work/headers" | tr -dc 0-9)"
+
 # --- shutdown, restart: still deduplicates ------------------------------------------------
 stop_sim TERM
 check "SIGTERM exits 0" 0 "$sim_rc"
@@ -396,6 +422,7 @@ expect "ready file removed on exit" test ! -e "$work/ready.json"
 start_sim
 token=$(login)
 check "restart: replay still 409" 409 "$(status_of "$(post_picking "$token" key-1 "$body")")"
+check "restart: SmartSeller replay still 409" 409 "$(status_of "$(ss PATCH /product/update-stock ss-1 "$update")")"
 out=$(post_picking "$token" key-new "$(picking SSL-R R 2026-11-23T13:00:00Z)")
 check "restart: sequence continues" true "$(body_of "$out" | jq -r '.data.picking_id > 9010')"
 stop_sim INT

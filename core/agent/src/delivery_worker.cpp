@@ -105,6 +105,8 @@ void DeliveryWorker::record_outcome_locked(const connectors::DeliveryResult& res
         case connectors::Outcome::Delivered:
         case connectors::Outcome::AlreadyDelivered:
             recovered = breaker_.record_success();
+            consecutive_rate_limits_ = 0;
+            status_.rate_limited_until.reset();
             status_.last_success_at = now;
             status_.auth = "ok";
             ++status_.delivered_total;
@@ -116,7 +118,11 @@ void DeliveryWorker::record_outcome_locked(const connectors::DeliveryResult& res
             status_.last_error = result.message;
             break;
         case connectors::Outcome::Transient:
-            breaker_.record_transient_failure(Clock::now());
+            if (result.rate_limited) {
+                hold_for_rate_limit_locked(result);
+            } else {
+                breaker_.record_transient_failure(Clock::now());
+            }
             status_.last_error = result.message;
             break;
         case connectors::Outcome::AuthFailed:
@@ -130,6 +136,8 @@ void DeliveryWorker::record_outcome_locked(const connectors::DeliveryResult& res
     }
     if (auth_hold_until_ > Clock::now()) {
         status_.paused_until = now + settings_.backoff_cap.count();
+    } else if (rate_hold_until_ > Clock::now()) {
+        status_.paused_until = status_.rate_limited_until;
     } else if (breaker_.state() == CircuitBreaker::State::Open) {
         status_.paused_until = now + std::chrono::duration_cast<std::chrono::milliseconds>(
                                          breaker_.open_until() - Clock::now()).count();
@@ -154,6 +162,29 @@ void DeliveryWorker::record_outcome_locked(const connectors::DeliveryResult& res
         ++generation_;
         wake_.notify_all();
     }
+}
+
+void DeliveryWorker::hold_for_rate_limit_locked(const connectors::DeliveryResult& result) {
+    // The upstream is healthy: a half-open probe that met the limit is released, nothing counts
+    // towards opening the circuit.
+    breaker_.record_neutral();
+    std::chrono::milliseconds hold;
+    if (result.retry_after) {
+        hold = *result.retry_after;
+    } else {
+        const int exponent = std::min(consecutive_rate_limits_, 20);
+        hold = std::min(settings_.backoff_cap,
+                        std::chrono::milliseconds(settings_.backoff_base.count() * (1LL << exponent)));
+    }
+    ++consecutive_rate_limits_;
+    const auto until = Clock::now() + hold;
+    if (until > rate_hold_until_) {
+        rate_hold_until_ = until;
+        status_.rate_limited_until = wall_clock_now_ms() + hold.count();
+    }
+    log::warning(upstream_, "rate limited: nothing is sent for " + std::to_string(hold.count()) + " ms (" +
+                                (result.retry_after ? "the server's Retry-After" : "no Retry-After: own backoff") +
+                                ")");
 }
 
 bool DeliveryWorker::settle(const outbox::Operation& operation, const connectors::DeliveryResult& result) {
@@ -195,8 +226,8 @@ bool DeliveryWorker::settle(const outbox::Operation& operation, const connectors
 bool DeliveryWorker::may_send_locked(Clock::time_point now, std::optional<Clock::time_point>& retry_at) {
     retry_at.reset();
     if (!link_up_) return false;  // woken by the link observer
-    if (now < flush_not_before_ || now < auth_hold_until_) {
-        retry_at = std::max(flush_not_before_, auth_hold_until_);
+    if (now < flush_not_before_ || now < auth_hold_until_ || now < rate_hold_until_) {
+        retry_at = std::max({flush_not_before_, auth_hold_until_, rate_hold_until_});
         return false;
     }
     if (!breaker_.try_acquire(now)) {

@@ -68,6 +68,7 @@ nlohmann::json status_report(const StatusInputs& inputs) {
                            {"stalled", stalled},
                            {"first_flush_at", flush_pending ? optional_time(status.first_flush_at)
                                                             : nlohmann::json(nullptr)},
+                           {"rate_limited_until", optional_time(status.rate_limited_until)},
                            {"last_success_at", optional_time(status.last_success_at)},
                            {"last_attempt_at", optional_time(status.last_attempt_at)},
                            {"last_error", status.last_error},

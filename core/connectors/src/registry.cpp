@@ -3,6 +3,7 @@
 #include "outpost/connectors/din_connector.hpp"
 #include "outpost/connectors/pmp_connector.hpp"
 #include "outpost/connectors/sales_order_connector.hpp"
+#include "outpost/connectors/smartseller_connector.hpp"
 
 namespace outpost::connectors {
 namespace {
@@ -35,11 +36,19 @@ Expected<std::unique_ptr<Connector>> make_pmp(const config::UpstreamConfig& upst
     return std::unique_ptr<Connector>(std::make_unique<PmpConnector>(std::move(*settings)));
 }
 
+Expected<std::unique_ptr<Connector>> make_smartseller(const config::UpstreamConfig& upstream,
+                                                      const ConnectorContext& context) {
+    auto settings = smartseller_settings(upstream, context.config_source, context.device_id);
+    if (!settings) return settings.error();
+    return std::unique_ptr<Connector>(std::make_unique<SmartSellerConnector>(std::move(*settings)));
+}
+
 // One entry per upstream family (upstream-contract.md).
 constexpr Entry kEntries[] = {
     {"din", make_din},
     {"sales-order", make_sales_order},
     {"pmp", make_pmp},
+    {"smartseller", make_smartseller},
 };
 
 }  // namespace

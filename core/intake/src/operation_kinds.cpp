@@ -3,6 +3,7 @@
 #include "outpost/intake/picking_order.hpp"
 #include "outpost/intake/pmp_order.hpp"
 #include "outpost/intake/sales_order.hpp"
+#include "outpost/intake/smartseller_stock.hpp"
 
 namespace outpost::intake {
 namespace {
@@ -12,12 +13,29 @@ Expected<std::vector<outbox::NewOperation>> prepare_picking(const nlohmann::json
     return single(prepare_picking_order(payload, key, context.device_id));
 }
 
+// SmartSeller kinds need neither the device id nor the clock.
+template <Expected<std::vector<outbox::NewOperation>> (*Prepare)(const nlohmann::json&, const std::string&)>
+Expected<std::vector<outbox::NewOperation>> without_context(const nlohmann::json& payload, const std::string& key,
+                                                            const IntakeContext&) {
+    return Prepare(payload, key);
+}
+
 constexpr OperationKind kKinds[] = {
     {kPickingOrderKind, kDinUpstream, "SMILE DIN post-picking order (POST /ssl/ifp/picking/order)", prepare_picking},
     {kSalesOrderKind, kSalesOrderUpstream, "Sales Order API: create a sales order (POST /api/v1/sales-orders, RSA-signed)",
      prepare_sales_order},
     {kPmpInsertKind, kPmpUpstream, "PMP Smart: insert a JSON order (POST /api/v1/json/order)", prepare_pmp_insert},
     {kPmpUpdateKind, kPmpUpstream, "PMP Smart: update a JSON order (POST /api/v1/json/order/update)", prepare_pmp_update},
+    {kStockUpdateKind, kSmartSellerUpstream,
+     "SmartSeller stock delta ADD/SUB per warehouse (PATCH /api/open/product/update-stock)",
+     without_context<prepare_stock_update>},
+    {kStockSyncKind, kSmartSellerUpstream, "SmartSeller absolute stock of a variation (PATCH /api/open/product/sync-stock)",
+     without_context<prepare_stock_sync>},
+    {kStockOpnameKind, kSmartSellerUpstream, "SmartSeller stock count of a warehouse (POST /api/open/stock-opname)",
+     without_context<prepare_stock_opname>},
+    {kStockTransferKind, kSmartSellerUpstream,
+     "SmartSeller transfer between warehouses, split per 100 variations (POST /api/open/stock-transfer)",
+     without_context<prepare_stock_transfer>},
 };
 
 }  // namespace

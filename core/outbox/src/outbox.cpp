@@ -169,10 +169,12 @@ Expected<std::unique_ptr<Outbox>> Outbox::open_checked(const std::string& path, 
     if (!db) return db.error();
     std::unique_ptr<Outbox> outbox{new Outbox(*db, path, options)};
     // Whatever was in flight when the previous process stopped may or may not have reached the
-    // upstream: send it again with the same key; the upstream deduplicates. operations_in_flight
+    // upstream: send it again with the same key; the upstream deduplicates. It counts as an
+    // attempt, so coalescing never changes its body (see coalesce_locked). operations_in_flight
     // (a partial index) finds them without reading the queue.
     auto recover = Statement::prepare(
-        *db, "UPDATE operations SET state = 'pending', next_attempt_at = 0 WHERE state = 'in_flight'");
+        *db, "UPDATE operations SET state = 'pending', next_attempt_at = 0, attempts = attempts + 1 "
+             "WHERE state = 'in_flight'");
     if (!recover) return recover.error();
     if (auto done = recover->step("recovering operations left in flight"); !done) return done.error();
     outbox->recovered_at_open_ = sqlite3_changes(*db);
@@ -280,9 +282,12 @@ Expected<EnqueueResult> Outbox::insert_locked(const NewOperation& operation, Uni
 Expected<std::optional<EnqueueResult>> Outbox::coalesce_locked(const NewOperation& operation,
                                                                 const std::string& key, UnixMillis now) {
     // The candidate must be pending (not being sent) and the newest operation of its lane:
-    // merging into anything older would move this change ahead of later ones.
+    // merging into anything older would move this change ahead of later ones. And it must never
+    // have been handed out: an attempt that timed out may have been applied upstream, and its
+    // retry must carry the same body under the same key (a changed body would be refused as a
+    // reused key, or answered with the first success, losing what was merged in).
     auto candidate = statements_->get("SELECT o.id, o.payload FROM operations AS o WHERE o.upstream = ?1 AND o.kind = ?2 "
-             "AND o.coalesce_key = ?3 AND o.state = 'pending' AND NOT EXISTS (SELECT 1 FROM "
+             "AND o.coalesce_key = ?3 AND o.state = 'pending' AND o.attempts = 0 AND NOT EXISTS (SELECT 1 FROM "
              "operations AS newer INDEXED BY operations_lane_open WHERE newer.lane = o.lane AND newer.id > o.id "
              "AND (newer.state IN ('pending', 'in_flight') OR (newer.state = 'dead' AND newer.blocks_lane = 1))) "
              "ORDER BY o.id DESC LIMIT 1");

@@ -12,6 +12,10 @@
 //   a warehouse of handhelds reconnecting at once does not hit the upstream at once.
 // - A circuit breaker (circuit_breaker.hpp) stops sending after repeated transient failures and
 //   probes with one request; when a probe succeeds, everything waiting for a retry becomes due.
+// - A rate limit (429) is not an outage: the upstream answered at once and asked for less. It
+//   does not count towards the breaker; instead every thread of the upstream waits until the
+//   answer's Retry-After (without one: backoff_base doubling per consecutive 429, up to the cap),
+//   because the limit is per client and every lane would meet it. Then sending resumes at once.
 // - Each claimed operation is settled exactly once: delivered, rescheduled with backoff (full
 //   jitter, Retry-After as a floor), or moved to dead letters. An outcome that cannot be recorded
 //   (full disk) is retried by the same thread before it claims anything new.
@@ -54,7 +58,8 @@ struct UpstreamStatus {
     std::optional<UnixMillis> last_success_at;
     std::optional<UnixMillis> last_attempt_at;
     UnixMillis ready_since = 0;  // when the dispatcher last became able to send (start, link up)
-    std::optional<UnixMillis> paused_until;  // circuit open or login refused: nothing is sent before
+    std::optional<UnixMillis> paused_until;  // circuit open, login refused or rate limited: nothing is sent before
+    std::optional<UnixMillis> rate_limited_until;  // a 429 since the last success asked to wait until then
     UnixMillis first_flush_at = 0;  // after start or link up: the jittered first request, not before
     std::string last_error;
     std::int64_t delivered_total = 0;
@@ -89,6 +94,7 @@ private:
     // True when the outcome was recorded in the outbox.
     bool settle(const outbox::Operation& operation, const connectors::DeliveryResult& result);
     void record_outcome_locked(const connectors::DeliveryResult& result, UnixMillis now);
+    void hold_for_rate_limit_locked(const connectors::DeliveryResult& result);
     std::chrono::milliseconds backoff_delay(int attempts, const connectors::DeliveryResult& result);
     // Start-up or link back: jittered first flush, drain preparation, stall clock restarted.
     void begin_sending_period_locked();
@@ -111,6 +117,8 @@ private:
     std::uint64_t generation_ = 1;  // bumped by every wake-up reason (new work, link, recovery)
     Clock::time_point flush_not_before_{};
     Clock::time_point auth_hold_until_{};
+    Clock::time_point rate_hold_until_{};  // after a 429: the whole upstream waits
+    int consecutive_rate_limits_ = 0;
     bool drain_starting_ = true;  // the first sender after start or link-up prepares the session  // after a refused login: the whole upstream waits
     UpstreamStatus status_;
     std::vector<std::unique_ptr<transport::HttpClient>> clients_;

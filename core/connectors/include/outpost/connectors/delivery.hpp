@@ -20,6 +20,10 @@ struct DeliveryResult {
     Outcome outcome = Outcome::Transient;
     std::string message;  // for operators: status and the server's message; never a secret
     std::optional<std::chrono::seconds> retry_after;  // from Retry-After, when the server sent one
+    // 429: the upstream is up and asks this client to slow down. Transient, but not a sign of an
+    // outage: the dispatcher holds the whole upstream (the limit is per client, every lane would
+    // meet it) instead of counting it towards the circuit breaker.
+    bool rate_limited = false;
 };
 
 // Classifies an HTTP status of a mutating request per the contract.
