@@ -469,6 +469,7 @@ void Agent::Parts::reload() {
         return;
     }
     stop_workers();
+    end_sessions();  // the old connectors' server-side sessions (PMP) are not left behind
     {
         std::lock_guard lock(upstreams_mutex);
         upstreams = std::move(*replacement);  // the old workers (stopped) and connectors go here
