@@ -1,5 +1,6 @@
 #include "outpost/intake/operation_kinds.hpp"
 
+#include "outpost/intake/order_changes.hpp"
 #include "outpost/intake/picking_order.hpp"
 
 namespace outpost::intake {
@@ -10,8 +11,25 @@ Expected<std::vector<outbox::NewOperation>> prepare_picking(const nlohmann::json
     return single(prepare_picking_order(payload, key, context.device_id));
 }
 
+Expected<std::vector<outbox::NewOperation>> prepare_status(const nlohmann::json& payload, const std::string& key,
+                                                             const IntakeContext&) {
+    return single(prepare_order_status(payload, key));
+}
+
+Expected<std::vector<outbox::NewOperation>> prepare_item_stocks(const nlohmann::json& payload,
+                                                                  const std::string& key, const IntakeContext&) {
+    return single(prepare_order_item_stocks(payload, key));
+}
+
 constexpr OperationKind kKinds[] = {
     {kPickingOrderKind, kDinUpstream, "SMILE DIN post-picking order (POST /ssl/ifp/picking/order)", prepare_picking},
+    {kOrderStatusKind, kSmileOrdersUpstream,
+     "SMILE order status change, in order per order (PUT /orders/{id}/confirms|pendings|allocates|ships|fulfilled|"
+     "validate|cancel)",
+     prepare_status},
+    {kOrderItemStocksKind, kSmileOrdersUpstream,
+     "SMILE picked batches of an order, in the order's lane (POST /orders/{id}/order-item-stocks)",
+     prepare_item_stocks},
 };
 
 }  // namespace
