@@ -1,6 +1,7 @@
 #include "outpost/connectors/registry.hpp"
 
 #include "outpost/connectors/din_connector.hpp"
+#include "outpost/connectors/smile_orders_connector.hpp"
 
 namespace outpost::connectors {
 namespace {
@@ -18,9 +19,17 @@ Expected<std::unique_ptr<Connector>> make_din(const config::UpstreamConfig& upst
     return std::unique_ptr<Connector>(std::make_unique<DinConnector>(std::move(*settings)));
 }
 
+Expected<std::unique_ptr<Connector>> make_smile_orders(const config::UpstreamConfig& upstream,
+                                                       const ConnectorContext& context) {
+    auto settings = smile_orders_settings(upstream, context.config_source, context.device_id);
+    if (!settings) return settings.error();
+    return std::unique_ptr<Connector>(std::make_unique<SmileOrdersConnector>(std::move(*settings)));
+}
+
 // One entry per upstream family (upstream-contract.md).
 constexpr Entry kEntries[] = {
     {"din", make_din},
+    {"smile-orders", make_smile_orders},
 };
 
 }  // namespace
