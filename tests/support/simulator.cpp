@@ -127,6 +127,15 @@ nlohmann::json Simulator::accepted() {
     return nlohmann::json::parse(response.body);
 }
 
+nlohmann::json Simulator::admin_get(const std::string& path) {
+    const auto response = admin_request(admin_port_, "GET", path, "");
+    if (response.status != 200) {
+        throw std::runtime_error("upstream-sim admin GET " + path + " answered " + std::to_string(response.status) +
+                                 ": " + response.body);
+    }
+    return nlohmann::json::parse(response.body);
+}
+
 void Simulator::admin_post(const std::string& path, const nlohmann::json& body) {
     const auto response = admin_request(admin_port_, "POST", path, body.dump());
     if (response.status >= 300) throw std::runtime_error("upstream-sim admin " + path + " failed");

@@ -35,6 +35,8 @@ public:
     nlohmann::json stats();
     nlohmann::json accepted();
     void admin_post(const std::string& path, const nlohmann::json& body = nlohmann::json::object());
+    // GET on the admin API; throws unless it answers 200.
+    nlohmann::json admin_get(const std::string& path);
     [[nodiscard]] std::string log() const { return process_->log(); }
 
 private:
