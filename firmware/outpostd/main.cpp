@@ -6,10 +6,13 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <thread>
 
+#include "hal/linux/sd_notify_watchdog.hpp"
 #include "hal/sim/sim_network_link.hpp"
 #include "outpost/agent/agent.hpp"
 #include "outpost/common/log.hpp"
@@ -75,6 +78,7 @@ int main(int argc, char** argv) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     // The sim board: the only board this build wires so far (config rejects others).
@@ -84,17 +88,39 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "outpostd: cannot start: %s\n", agent.error().describe().c_str());
         return 1;
     }
+    // Under systemd (Type=notify, $NOTIFY_SOCKET): READY=1 once serving, and the service
+    // watchdog when the unit sets WatchdogSec= (systemd passes it as $WATCHDOG_USEC).
+    std::unique_ptr<hal::Watchdog> watchdog;
+    if (const char* notify = std::getenv("NOTIFY_SOCKET"); notify != nullptr && *notify != '\0') {
+        watchdog = std::make_unique<hal::linux::SdNotifyWatchdog>(notify);
+        const char* usec = std::getenv("WATCHDOG_USEC");
+        const long long interval_us = usec != nullptr ? std::atoll(usec) : 0;
+        (*agent)->set_watchdog(*watchdog, std::chrono::milliseconds(interval_us / 1000));
+    }
     outpost::agent::Agent* running = agent->get();
-    std::thread signal_thread([running, signals] {
-        int received = 0;
-        sigwait(&signals, &received);
-        outpost::log::info("outpostd", received == SIGTERM ? "SIGTERM: stopping" : "SIGINT: stopping");
-        running->stop();
+    const auto shutdown_deadline = config->shutdown_deadline;
+    std::thread signal_thread([running, signals, shutdown_deadline] {
+        for (;;) {
+            int received = 0;
+            sigwait(&signals, &received);
+            if (received == SIGHUP) {
+                running->request_reload();
+                continue;
+            }
+            outpost::log::info("outpostd", received == SIGTERM ? "SIGTERM: stopping" : "SIGINT: stopping");
+            running->stop();
+            break;
+        }
+        // In-flight requests get until the deadline; then the process exits anyway. That loses
+        // nothing: an operation still in flight is pending again at the next start and is sent
+        // again with its idempotency key.
+        std::this_thread::sleep_for(shutdown_deadline);
+        outpost::log::warning("outpostd", "in-flight requests did not finish within the shutdown deadline; "
+                                          "exiting (they are sent again after the restart)");
+        std::_Exit(0);
     });
+    signal_thread.detach();
     auto result = running->run();
-    // If run() ended on its own, release the signal thread.
-    pthread_kill(signal_thread.native_handle(), SIGTERM);
-    signal_thread.join();
     agent->reset();
     if (!result) {
         std::fprintf(stderr, "outpostd: %s\n", result.error().describe().c_str());

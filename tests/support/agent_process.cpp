@@ -23,7 +23,8 @@ AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settin
                           << "cert_file = \"" << pki_file("client.pem") << "\"\n"
                           << "key_file = \"" << pki_file("client.key") << "\"\n"
                           // Short delays keep tests fast; no reconnect jitter for a single device.
-                          << "[delivery]\nbackoff_base_ms = 50\nbackoff_cap_ms = 1000\nfirst_flush_jitter_ms = 0\n"
+                          << "[delivery]\nbackoff_base_ms = 50\nbackoff_cap_ms = 1000\n"
+                          << "first_flush_jitter_ms = " << settings.first_flush_jitter_ms << "\n"
                           << "breaker_threshold = 5\nbreaker_probe_interval_ms = 1000\n"
                           << "[upstream.din]\nbase_url = \"" << settings.upstream_base_url << "\"\n"
                           << "username = \"" << settings.din_user << "\"\n"
@@ -32,6 +33,11 @@ AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settin
                           << settings.extra_config << "\n";
     auto argv = paths::argv_of(paths::kOutpostd);  // the emulator first, in a cross build
     argv.insert(argv.end(), {"--config", config});
+    if (!settings.environment.empty()) {
+        std::vector<std::string> with_environment{"/usr/bin/env"};
+        with_environment.insert(with_environment.end(), settings.environment.begin(), settings.environment.end());
+        argv.insert(argv.begin(), with_environment.begin(), with_environment.end());
+    }
     process_ = std::make_unique<ChildProcess>(std::move(argv), state_dir.file("outpostd.log"));
     const bool ready = wait_until([&] {
         if (!process_->running()) return true;

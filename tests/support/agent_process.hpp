@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,9 +24,12 @@ struct AgentSettings {
     bool sync_full = true;            // [storage] sync = "full" | "normal"
     std::string log_level = "debug";  // the benchmark uses "warning": a log line per commit is noise there
     int request_timeout_ms = 15000;   // [upstream.din] request_timeout_ms
+    int first_flush_jitter_ms = 0;    // [delivery]: none by default, a single device needs none
     // Appended to the config file as is: more [upstream.<name>] tables, for example. Relative
     // paths in it resolve against the state directory.
     std::string extra_config{};
+    // Extra environment variables for outpostd ("NAME=value"), e.g. a stand-in NOTIFY_SOCKET.
+    std::vector<std::string> environment{};
 };
 
 class AgentProcess {

@@ -5,16 +5,23 @@
 
 #include <cerrno>
 #include <cstring>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
+#include <thread>
+#include <tuple>
 #include <variant>
 
 #include "hal/network_link.hpp"
 #include "hal/sim/sim_network_link.hpp"
+#include "hal/watchdog.hpp"
 #include "outpost/agent/control_server.hpp"
 #include "outpost/agent/delivery_worker.hpp"
+#include "outpost/agent/metrics.hpp"
 #include "outpost/agent/pruner.hpp"
 #include "outpost/agent/status_report.hpp"
 #include "outpost/common/log.hpp"
+#include "outpost/config/secret_files.hpp"
 #include "outpost/connectors/registry.hpp"
 #include "outpost/intake/operation_kinds.hpp"
 #include "outpost/outbox/outbox.hpp"
@@ -35,11 +42,24 @@ struct Agent::Parts {
         std::unique_ptr<connectors::Connector> connector;
         std::unique_ptr<DeliveryWorker> worker;
     };
-    std::vector<Upstream> upstreams;
+    std::vector<Upstream> upstreams;  // replaced only on the control thread, under upstreams_mutex
+    std::mutex upstreams_mutex;       // the link observer (another thread) reads the list
+    std::shared_ptr<Pruner> pruner;
     std::unique_ptr<ControlServer> control;
+    std::atomic<bool> reload_requested{false};
+    // Supervision (optional): READY=1 once serving, kicks from the control loop itself, which a
+    // ticker thread wakes at half the interval so an idle loop still proves it is alive.
+    hal::Watchdog* watchdog = nullptr;
+    std::chrono::milliseconds watchdog_interval{0};
+    std::chrono::steady_clock::time_point next_kick{};
+    std::mutex ticker_mutex;
+    std::condition_variable ticker_wake;
+    bool ticker_stopping = false;
+    std::thread ticker;
 
     ~Parts() {
         if (link != nullptr) link->set_observer({});
+        stop_watchdog_ticker();
         // Workers join before the connectors and the outbox they use go away.
         for (auto& upstream : upstreams) upstream.worker.reset();
         if (wake_fd >= 0) ::close(wake_fd);
@@ -56,6 +76,39 @@ struct Agent::Parts {
     }
     void stop_workers() {
         for (auto& upstream : upstreams) upstream.worker->stop();
+    }
+    Expected<std::vector<Upstream>> build_upstreams(const config::Config& with);
+    Expected<void> start_workers();
+    void reload();
+    void wake() {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const auto written = ::write(wake_fd, &one, sizeof one);
+    }
+    void start_watchdog() {
+        if (auto ready = watchdog->ready(); !ready) log::warning("watchdog", "READY=1: " + ready.message());
+        if (watchdog_interval.count() <= 0) return;
+        if (auto enabled = watchdog->enable(watchdog_interval); !enabled) {
+            log::warning("watchdog", "enable: " + enabled.message());
+        }
+        ticker = std::thread([this] {
+            std::unique_lock lock(ticker_mutex);
+            while (!ticker_wake.wait_for(lock, watchdog_interval / 2, [this] { return ticker_stopping; })) wake();
+        });
+    }
+    void kick_watchdog_if_due() {
+        if (watchdog == nullptr || watchdog_interval.count() <= 0) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now < next_kick) return;
+        next_kick = now + watchdog_interval / 4;
+        if (auto kicked = watchdog->kick(); !kicked) log::warning("watchdog", "kick: " + kicked.message());
+    }
+    void stop_watchdog_ticker() {
+        {
+            std::lock_guard lock(ticker_mutex);
+            ticker_stopping = true;
+        }
+        ticker_wake.notify_all();
+        if (ticker.joinable()) ticker.join();
     }
     intake::IntakeContext intake_context() const { return {config.device_id, wall_clock_now_ms()}; }
 
@@ -183,6 +236,11 @@ nlohmann::json Agent::Parts::kinds() const {
 
 nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
     const std::string command = request.value("cmd", "");
+    if (command == "metrics") {
+        nlohmann::json status = handle_one({{"cmd", "status"}});
+        if (!status.value("ok", false)) return status;
+        return {{"ok", true}, {"text", prometheus_metrics(status)}};
+    }
     if (command == "status") {
         auto counts = outbox->counts();
         if (!counts) return failure(counts.error().message);
@@ -240,7 +298,7 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
     }
     if (command.rfind("dead.", 0) == 0) return handle_dead_letters(command, request);
     return failure("unknown command '" + command +
-                   "' (known: enqueue, status, kinds, salvage, dead.list, dead.show, dead.retry, dead.drop, sim.link)");
+                   "' (known: enqueue, status, metrics, kinds, salvage, dead.list, dead.show, dead.retry, dead.drop, sim.link)");
 }
 
 nlohmann::json operation_json(const outbox::Operation& operation, bool with_payload) {
@@ -294,6 +352,86 @@ nlohmann::json Agent::Parts::handle_dead_letters(const std::string& command, con
     return failure("unknown command '" + command + "'");
 }
 
+Expected<std::vector<Agent::Parts::Upstream>> Agent::Parts::build_upstreams(const config::Config& with) {
+    std::vector<Upstream> built;
+    const connectors::ConnectorContext context{with.source_path, with.device_id};
+    const transport::TlsSettings tls{with.tls.ca_file, with.tls.cert_file, with.tls.key_file};
+    for (const auto& upstream_config : with.upstreams) {
+        auto connector = connectors::make_connector(upstream_config, context);
+        if (!connector) return connector.error();
+        const transport::Timeouts timeouts{upstream_config.connect_timeout, upstream_config.request_timeout};
+        // A certificate or key that cannot be read fails here, before anything is replaced.
+        if (auto probe = transport::HttpClient::create(tls, timeouts); !probe) return probe.error();
+        DispatchSettings dispatch;
+        dispatch.backoff_base = with.delivery.backoff_base;
+        dispatch.backoff_cap = with.delivery.backoff_cap;
+        dispatch.first_flush_jitter = with.delivery.first_flush_jitter;
+        dispatch.breaker = {with.delivery.breaker_threshold, with.delivery.breaker_probe_interval};
+        dispatch.concurrency = upstream_config.concurrency;
+        Upstream upstream{upstream_config.name, std::move(*connector), nullptr};
+        upstream.worker = std::make_unique<DeliveryWorker>(
+            upstream.name, *outbox, *upstream.connector,
+            [tls, timeouts] { return transport::HttpClient::create(tls, timeouts); }, dispatch, link->is_up());
+        upstream.worker->set_after_delivery([shared = pruner] { shared->maybe_prune(); });
+        built.push_back(std::move(upstream));
+    }
+    return built;
+}
+
+Expected<void> Agent::Parts::start_workers() {
+    for (auto& upstream : upstreams) {
+        if (auto started = upstream.worker->start(); !started) {
+            stop_workers();
+            return started;
+        }
+    }
+    return {};
+}
+
+void Agent::Parts::reload() {
+    // On the control thread, between turns: no request is half-handled. Queued work lives in the
+    // outbox and is untouched; in-flight requests finish (stop()) before their workers go.
+    log::info("agent", "SIGHUP: reloading " + config.source_path);
+    auto fresh = config::load_config(config.source_path);
+    if (!fresh) {
+        log::error("agent", "reload refused, the running configuration stays: " + fresh.error().describe());
+        return;
+    }
+    if (auto key = config::require_private_file(fresh->tls.key_file, "the client private key"); !key) {
+        log::error("agent", "reload refused, the running configuration stays: " + key.error().message);
+        return;
+    }
+    for (const auto& [what, before, after] :
+         {std::tuple<const char*, std::string, std::string>{"storage.outbox_path", config.outbox_path, fresh->outbox_path},
+          {"control.socket_path", config.control_socket, fresh->control_socket},
+          {"board", config.board, fresh->board},
+          {"device_id", config.device_id, fresh->device_id}}) {
+        if (before != after) log::warning("agent", std::string(what) + " changes only at the next restart");
+    }
+    fresh->outbox_path = config.outbox_path;
+    fresh->control_socket = config.control_socket;
+    fresh->board = config.board;
+    fresh->device_id = config.device_id;
+    auto replacement = build_upstreams(*fresh);
+    if (!replacement) {
+        log::error("agent", "reload refused, the running configuration stays: " + replacement.error().describe());
+        return;
+    }
+    stop_workers();
+    {
+        std::lock_guard lock(upstreams_mutex);
+        upstreams = std::move(*replacement);  // the old workers (stopped) and connectors go here
+    }
+    config = *fresh;
+    log::Level level{};
+    if (log::parse_level(config.log_level, level)) log::set_level(level);
+    if (auto started = start_workers(); !started) {
+        log::error("agent", "after reload, delivery could not start: " + started.error().describe());
+        return;
+    }
+    log::info("agent", "reloaded: " + std::to_string(upstreams.size()) + " upstream(s), certificates read again");
+}
+
 Agent::Agent(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Agent::~Agent() = default;
 
@@ -323,37 +461,19 @@ Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal
                                    "again with their idempotency keys");
     }
 
-    const connectors::ConnectorContext context{config.source_path, config.device_id};
-    for (const auto& upstream_config : config.upstreams) {
-        auto connector = connectors::make_connector(upstream_config, context);
-        if (!connector) return connector.error();
-        parts->upstreams.push_back({upstream_config.name, std::move(*connector), nullptr});
-    }
+    parts->pruner = std::make_shared<Pruner>(*parts->outbox, config.retention);
+    auto upstreams = parts->build_upstreams(config);
+    if (!upstreams) return upstreams.error();
+    parts->upstreams = std::move(*upstreams);
 
     auto control = ControlServer::listen(config.control_socket, parts->wake_fd);
     if (!control) return control.error();
     parts->control = std::move(*control);
 
-    const transport::TlsSettings tls{config.tls.ca_file, config.tls.cert_file, config.tls.key_file};
-    auto pruner = std::make_shared<Pruner>(*parts->outbox, config.retention);
-    for (std::size_t i = 0; i < parts->upstreams.size(); ++i) {
-        const config::UpstreamConfig& upstream_config = config.upstreams[i];
-        Parts::Upstream& upstream = parts->upstreams[i];
-        const transport::Timeouts timeouts{upstream_config.connect_timeout, upstream_config.request_timeout};
-        DispatchSettings dispatch;
-        dispatch.backoff_base = config.delivery.backoff_base;
-        dispatch.backoff_cap = config.delivery.backoff_cap;
-        dispatch.first_flush_jitter = config.delivery.first_flush_jitter;
-        dispatch.breaker = {config.delivery.breaker_threshold, config.delivery.breaker_probe_interval};
-        dispatch.concurrency = upstream_config.concurrency;
-        upstream.worker = std::make_unique<DeliveryWorker>(
-            upstream.name, *parts->outbox, *upstream.connector,
-            [tls, timeouts] { return transport::HttpClient::create(tls, timeouts); }, dispatch, link.is_up());
-        upstream.worker->set_after_delivery([pruner] { pruner->maybe_prune(); });
-    }
     Parts* observed = parts.get();
     link.set_observer([observed](bool up) {
         log::info("link", up ? "link up: delivery resumes" : "link down: delivery paused");
+        std::lock_guard lock(observed->upstreams_mutex);
         for (auto& upstream : observed->upstreams) upstream.worker->set_link_up(up);
     });
     return std::unique_ptr<Agent>(new Agent(std::move(parts)));
@@ -361,15 +481,13 @@ Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal
 
 Expected<void> Agent::run() {
     Parts& parts = *parts_;
-    for (auto& upstream : parts.upstreams) {
-        if (auto started = upstream.worker->start(); !started) {
-            parts.stop_workers();
-            return started;
-        }
-    }
+    if (auto started = parts.start_workers(); !started) return started;
     log::info("agent", "ready: device " + parts.config.device_id + ", board " + parts.config.board + ", link " +
                            (parts.link->is_up() ? "up" : "down") + ", control socket " + parts.config.control_socket);
+    if (parts.watchdog != nullptr) parts.start_watchdog();
     while (!parts.stopping.load()) {
+        if (parts.reload_requested.exchange(false)) parts.reload();
+        parts.kick_watchdog_if_due();
         auto turn = parts.control->poll_once([&parts](const std::vector<nlohmann::json>& requests) {
             return parts.handle(requests);
         });
@@ -379,14 +497,24 @@ Expected<void> Agent::run() {
         }
     }
     parts.stop_workers();
+    parts.stop_watchdog_ticker();
     log::info("agent", "stopped");
     return {};
 }
 
 void Agent::stop() {
     parts_->stopping = true;
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const auto written = ::write(parts_->wake_fd, &one, sizeof one);
+    parts_->wake();
+}
+
+void Agent::request_reload() {
+    parts_->reload_requested = true;
+    parts_->wake();
+}
+
+void Agent::set_watchdog(hal::Watchdog& watchdog, std::chrono::milliseconds interval) {
+    parts_->watchdog = &watchdog;
+    parts_->watchdog_interval = interval;
 }
 
 }  // namespace outpost::agent

@@ -43,8 +43,9 @@ void DeliveryWorker::begin_sending_period_locked() {
     // session for the drain, and "stalled" counts from now.
     status_.ready_since = wall_clock_now_ms();
     const auto jitter = settings_.first_flush_jitter.count();
-    flush_not_before_ =
-        Clock::now() + std::chrono::milliseconds(std::uniform_int_distribution<long long>(0, jitter)(random_));
+    const std::chrono::milliseconds delay(std::uniform_int_distribution<long long>(0, jitter)(random_));
+    flush_not_before_ = Clock::now() + delay;
+    status_.first_flush_at = status_.ready_since + delay.count();
     drain_starting_ = true;
 }
 

@@ -43,6 +43,11 @@ nlohmann::json status_report(const StatusInputs& inputs) {
         if (queue.next_attempt_at && status.paused_until) {
             queue.next_attempt_at = std::max(*queue.next_attempt_at, *status.paused_until);
         }
+        // The jittered first flush after start or link up holds everything until its moment.
+        const bool flush_pending = inputs.link_up && status.first_flush_at > now;
+        if (queue.next_attempt_at && flush_pending) {
+            queue.next_attempt_at = std::max(*queue.next_attempt_at, status.first_flush_at);
+        }
         // Stalled: work is overdue by more than stall_after although nothing holds it back
         // (link up, circuit closed, login fine). Something is wrong in the agent itself.
         const UnixMillis last_activity = std::max(status.ready_since, status.last_attempt_at.value_or(0));
@@ -58,6 +63,8 @@ nlohmann::json status_report(const StatusInputs& inputs) {
                                                       ? nlohmann::json(std::max<UnixMillis>(0, *queue.next_attempt_at - now))
                                                       : nlohmann::json(nullptr)},
                            {"stalled", stalled},
+                           {"first_flush_at", flush_pending ? optional_time(status.first_flush_at)
+                                                            : nlohmann::json(nullptr)},
                            {"last_success_at", optional_time(status.last_success_at)},
                            {"last_attempt_at", optional_time(status.last_attempt_at)},
                            {"last_error", status.last_error},

@@ -72,7 +72,7 @@ Expected<std::int64_t> get_positive(const toml::table& table, std::string_view t
     if (node == nullptr) return fallback;
     const auto* number = node->as_integer();
     if (number == nullptr || number->get() <= 0) {
-        return config_error(source, "'" + std::string(table_name) + "." + std::string(key) +
+        return config_error(source, "'" + std::string(table_name) + (table_name.empty() ? "" : ".") + std::string(key) +
                                         "' must be a positive integer");
     }
     return number->get();
@@ -81,7 +81,7 @@ Expected<std::int64_t> get_positive(const toml::table& table, std::string_view t
 Expected<std::chrono::milliseconds> get_millis(const toml::table& table, std::string_view table_name,
                                                std::string_view key, std::chrono::milliseconds fallback,
                                                const std::string& source) {
-    const std::string name = std::string(table_name) + "." + std::string(key);
+    const std::string name = std::string(table_name) + (table_name.empty() ? "" : ".") + std::string(key);
     const toml::node* node = table.get(key);
     if (node == nullptr) return fallback;
     const auto* number = node->as_integer();
@@ -211,7 +211,7 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     }
     const toml::table& root = parsed.table();
     if (auto ok = reject_unknown_keys(root, "",
-                                      {"device_id", "board", "log_level", "sim", "storage", "control",
+                                      {"device_id", "board", "log_level", "shutdown_deadline_ms", "sim", "storage", "control",
                                        "tls", "delivery", "upstream"},
                                       source);
         !ok) {
@@ -235,6 +235,9 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
         return config_error(source, "'log_level' must be one of debug, info, warning, error");
     }
     config.log_level = *level;
+    auto deadline = get_millis(root, "", "shutdown_deadline_ms", config.shutdown_deadline, source);
+    if (!deadline) return deadline.error();
+    config.shutdown_deadline = *deadline;
 
     // Every table is optional in TOML terms, but storage, control, tls and upstream.din carry
     // required keys; an absent table reads as an empty one so the message names the key.

@@ -10,8 +10,16 @@
 // - The network link (HAL) is observed: link up wakes delivery, link down parks it.
 // - `sim_link` is the sim board's controllable link when the board is sim, else null; only then
 //   does the control protocol accept "sim.link".
+// - request_reload() (any thread, e.g. on SIGHUP) makes the control loop read the config file
+//   again between turns: upstreams, credentials, timeouts, delivery settings, log level and the
+//   TLS certificate and key are replaced; queued work stays in the outbox untouched and
+//   in-flight requests finish first. An invalid new config is logged and the running one stays.
+//   The outbox path, control socket, board and device id change only at a restart (logged).
+// - set_watchdog() (before run()): run() sends READY=1 once it serves, and kicks the watchdog
+//   from the control loop at least twice per interval (0: READY only).
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 
 #include "outpost/common/expected.hpp"
@@ -19,6 +27,7 @@
 
 namespace hal {
 class NetworkLink;
+class Watchdog;
 namespace sim {
 class SimNetworkLink;
 }
@@ -35,7 +44,9 @@ public:
     Agent& operator=(const Agent&) = delete;
 
     Expected<void> run();
-    void stop();  // async-signal-unsafe parts avoided: writes an eventfd only
+    void stop();            // async-signal-unsafe parts avoided: writes an eventfd only
+    void request_reload();  // likewise
+    void set_watchdog(hal::Watchdog& watchdog, std::chrono::milliseconds interval);
 
 private:
     struct Parts;

@@ -55,6 +55,7 @@ struct UpstreamStatus {
     std::optional<UnixMillis> last_attempt_at;
     UnixMillis ready_since = 0;  // when the dispatcher last became able to send (start, link up)
     std::optional<UnixMillis> paused_until;  // circuit open or login refused: nothing is sent before
+    UnixMillis first_flush_at = 0;  // after start or link up: the jittered first request, not before
     std::string last_error;
     std::int64_t delivered_total = 0;
 };

@@ -64,6 +64,9 @@ struct Config {
     std::chrono::hours retention{168};      // [storage] retention_hours: delivered operations kept
     std::string control_socket;
     std::string log_level = "info";
+    // SIGTERM: in-flight requests get this long, then the process exits (what is still in flight
+    // is sent again after the restart, same key). Below systemd's TimeoutStopSec.
+    std::chrono::milliseconds shutdown_deadline{10000};  // shutdown_deadline_ms
     TlsConfig tls;
     DeliveryConfig delivery;
     std::vector<UpstreamConfig> upstreams;  // in file order; at least one

@@ -1,0 +1,33 @@
+// Prometheus text from the status document.
+
+#include <gtest/gtest.h>
+
+#include "outpost/agent/metrics.hpp"
+
+namespace outpost::agent {
+namespace {
+
+TEST(Metrics, StatusBecomesPrometheusText) {
+    const nlohmann::json status = {
+        {"link", "up"},
+        {"outbox", {{"pending", 3}, {"in_flight", 1}, {"delivered", 10}, {"dead", 0}, {"full", false},
+                    {"undelivered_bytes", 1200}, {"oldest_pending_age_s", nullptr}, {"quarantine", nullptr}}},
+        {"upstreams", {{"din", {{"circuit", "open"}, {"auth", "ok"}, {"delivered_since_start", 10},
+                                {"consecutive_failures", 5}, {"stalled", false}}}}},
+        {"parked_lanes", nlohmann::json::array({{{"lane", "x"}}})}};
+    const std::string text = prometheus_metrics(status);
+    EXPECT_NE(text.find("# TYPE outpost_outbox_operations gauge\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("outpost_outbox_operations{state=\"pending\"} 3\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("outpost_link_up 1\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("outpost_upstream_delivered_total{upstream=\"din\"} 10\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("outpost_upstream_circuit_open{upstream=\"din\"} 1\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("outpost_outbox_full 0\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("outpost_parked_lanes 1\n"), std::string::npos) << text;
+    // A null field (no pending operation has an age) is left out, not reported as 0.
+    EXPECT_EQ(text.find("\noutpost_outbox_oldest_pending_age_seconds "), std::string::npos) << text;
+    // Every sample line belongs to a family announced before it.
+    EXPECT_LT(text.find("# HELP outpost_upstream_stalled"), text.find("outpost_upstream_stalled{"));
+}
+
+}  // namespace
+}  // namespace outpost::agent
