@@ -129,7 +129,10 @@ nlohmann::json Simulator::accepted() {
 
 nlohmann::json Simulator::admin_get(const std::string& path) {
     const auto response = admin_request(admin_port_, "GET", path, "");
-    if (response.status != 200) throw std::runtime_error("upstream-sim admin " + path + " failed: " + response.body);
+    if (response.status != 200) {
+        throw std::runtime_error("upstream-sim admin GET " + path + " answered " + std::to_string(response.status) +
+                                 ": " + response.body);
+    }
     return nlohmann::json::parse(response.body);
 }
 

@@ -44,6 +44,14 @@ std::string status_text(const nlohmann::json& status) {
                ", last success " + text_of(upstream.value("last_success_at", nlohmann::json())) +
                ", last error " + text_of(upstream.value("last_error", nlohmann::json())) + "\n";
     }
+    // A lane held behind a dead operation of a lane-blocking kind (an order's status chain): its
+    // later operations wait for an operator.
+    for (const auto& lane : status.value("parked_lanes", nlohmann::json::array())) {
+        const std::string id = text_of(lane.value("dead_operation", nlohmann::json()));
+        out += "PARKED    lane " + text_of(lane.value("lane", nlohmann::json())) + " waits behind dead operation " + id +
+               ": " + text_of(lane.value("reason", nlohmann::json())) + " (outpostctl dead retry " + id +
+               ", or dead drop " + id + " --reason TEXT)\n";
+    }
     return out;
 }
 

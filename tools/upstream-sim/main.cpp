@@ -4,6 +4,7 @@
 // certificates, and the admin API over plain HTTP. Tests start the simulator with --port 0
 // --admin-port 0 --ready-file F, wait for F, and read the ports from it.
 #include "admin_api.hpp"
+#include "admin_orders.hpp"
 #include "api_hooks.hpp"
 #include "din_api.hpp"
 #include "faults.hpp"
@@ -13,6 +14,9 @@
 #include "sales_order_api.hpp"
 #include "smartseller_admin.hpp"
 #include "smartseller_api.hpp"
+#include "order_store.hpp"
+#include "orders_api.hpp"
+#include "smile_login.hpp"
 #include "stats.hpp"
 #include "store.hpp"
 #include "tls.hpp"
@@ -56,6 +60,7 @@ struct Options {
   std::string db = ":memory:";
   std::string ready_file;
   DinSettings din{"demo", "demo-password"};
+  SmileAccount orders{"orders@demo.example", "orders-password"};  // SMILE /auth/login
   std::int64_t token_ttl_seconds = 3600;
   bool device_header_required = true;
   SalesOrderOptions sales_order;
@@ -113,10 +118,12 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   std::optional<Store> store;
   std::optional<PartnerStore> partner_store;
   std::optional<SmartSellerStore> smartseller_store;
+  std::optional<OrderStore> orders;
   try {
     store.emplace(options.db);
     partner_store.emplace(partner_db_path(options.db));
     smartseller_store.emplace(options.db);
+    orders.emplace(options.db);
   } catch (const StoreError& e) {
     fail(e.what());
     return exit_failure;
@@ -164,12 +171,16 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   pmp.register_routes(api, gate);
   SmartSellerKey smartseller_key(options.smartseller_api_key);
   register_smartseller_api(api, gate, *smartseller_store, stats, smartseller_key);
+  // One SMILE /auth/login for every SMILE area; each area adds its account here.
+  register_smile_login(api, gate, *store, stats, {options.orders}, token_ttl);
+  register_orders_api(api, gate, *store, *orders, stats);
   gate.install_fallback(api);
 
   httplib::Server admin;
   sales_order->register_admin(admin);
   pmp.register_admin(admin);
   register_smartseller_admin(admin, *smartseller_store, smartseller_key);  // before the catch-all
+  register_orders_admin(admin, *orders);
   register_admin_api(admin, AdminTargets{*store, stats, faults, tls_faults, token_ttl});
 
   const int port = bind_listener(api, bind_address, options.port);
@@ -289,6 +300,11 @@ int parse_and_run(int argc, char** argv) {
   // No capture_default_str: --help never shows a password.
   app.add_option("--din-password", options.din.password,
                  "DIN login password (default: the demo password)");
+  app.add_option("--orders-user", options.orders.email,
+                 "SMILE login (POST /auth/login) email for the order endpoints")
+      ->capture_default_str();
+  app.add_option("--orders-password", options.orders.password,
+                 "SMILE login password for the order endpoints (default: the demo password)");
   app.add_option("--token-ttl", options.token_ttl_seconds, "Token lifetime in seconds")
       ->check(CLI::Range(std::int64_t{0}, TokenTtl::max_seconds))
       ->capture_default_str();

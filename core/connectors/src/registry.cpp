@@ -4,6 +4,7 @@
 #include "outpost/connectors/pmp_connector.hpp"
 #include "outpost/connectors/sales_order_connector.hpp"
 #include "outpost/connectors/smartseller_connector.hpp"
+#include "outpost/connectors/smile_orders_connector.hpp"
 
 namespace outpost::connectors {
 namespace {
@@ -43,12 +44,20 @@ Expected<std::unique_ptr<Connector>> make_smartseller(const config::UpstreamConf
     return std::unique_ptr<Connector>(std::make_unique<SmartSellerConnector>(std::move(*settings)));
 }
 
+Expected<std::unique_ptr<Connector>> make_smile_orders(const config::UpstreamConfig& upstream,
+                                                       const ConnectorContext& context) {
+    auto settings = smile_orders_settings(upstream, context.config_source, context.device_id);
+    if (!settings) return settings.error();
+    return std::unique_ptr<Connector>(std::make_unique<SmileOrdersConnector>(std::move(*settings)));
+}
+
 // One entry per upstream family (upstream-contract.md).
 constexpr Entry kEntries[] = {
     {"din", make_din},
     {"sales-order", make_sales_order},
     {"pmp", make_pmp},
     {"smartseller", make_smartseller},
+    {"smile-orders", make_smile_orders},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "outpost/intake/operation_kinds.hpp"
 
+#include "outpost/intake/order_changes.hpp"
 #include "outpost/intake/picking_order.hpp"
 #include "outpost/intake/pmp_order.hpp"
 #include "outpost/intake/sales_order.hpp"
@@ -20,6 +21,16 @@ Expected<std::vector<outbox::NewOperation>> without_context(const nlohmann::json
     return Prepare(payload, key);
 }
 
+Expected<std::vector<outbox::NewOperation>> prepare_status(const nlohmann::json& payload, const std::string& key,
+                                                             const IntakeContext&) {
+    return single(prepare_order_status(payload, key));
+}
+
+Expected<std::vector<outbox::NewOperation>> prepare_item_stocks(const nlohmann::json& payload,
+                                                                  const std::string& key, const IntakeContext&) {
+    return single(prepare_order_item_stocks(payload, key));
+}
+
 constexpr OperationKind kKinds[] = {
     {kPickingOrderKind, kDinUpstream, "SMILE DIN post-picking order (POST /ssl/ifp/picking/order)", prepare_picking},
     {kSalesOrderKind, kSalesOrderUpstream, "Sales Order API: create a sales order (POST /api/v1/sales-orders, RSA-signed)",
@@ -36,6 +47,13 @@ constexpr OperationKind kKinds[] = {
     {kStockTransferKind, kSmartSellerUpstream,
      "SmartSeller transfer between warehouses, split per 100 variations (POST /api/open/stock-transfer)",
      without_context<prepare_stock_transfer>},
+    {kOrderStatusKind, kSmileOrdersUpstream,
+     "SMILE order status change, in order per order (PUT /orders/{id}/confirms|pendings|allocates|ships|fulfilled|"
+     "validate|cancel)",
+     prepare_status},
+    {kOrderItemStocksKind, kSmileOrdersUpstream,
+     "SMILE picked batches of an order, in the order's lane (POST /orders/{id}/order-item-stocks)",
+     prepare_item_stocks},
 };
 
 }  // namespace

@@ -1,0 +1,110 @@
+#include "smile_login.hpp"
+
+#include "http_json.hpp"
+#include "secrets.hpp"
+
+#include <cctype>
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+namespace upstream_sim {
+namespace {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The token from "Authorization: Bearer <token>" (scheme in any case, RFC 7235), or nullopt.
+std::optional<std::string> bearer_token(const std::string& header) {
+  constexpr std::string_view scheme = "bearer";
+  if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return std::nullopt;
+  for (std::size_t i = 0; i < scheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return std::nullopt;
+  }
+  const auto first = header.find_first_not_of(' ', scheme.size());
+  if (first == std::string::npos) return std::nullopt;
+  const auto last = header.find_last_not_of(' ');
+  return header.substr(first, last - first + 1);
+}
+
+FieldErrors validate_smile_login(const nlohmann::json& body) {
+  FieldErrors errors;
+  for (const char* field : {"email", "password"}) {
+    const auto it = body.find(field);
+    if (it == body.end() || it->is_null()) {
+      errors[field].emplace_back("is required");
+    } else if (!it->is_string()) {
+      errors[field].emplace_back("must be a string");
+    }
+  }
+  return errors;
+}
+
+void login(const httplib::Request& req, httplib::Response& res, Store& store, Stats& stats,
+           const std::vector<SmileAccount>& accounts, const TokenTtl& token_ttl) {
+  const auto body = parse_json(req.body);
+  if (!body || !body->is_object()) {
+    stats.on_login(false);
+    send_error(res, 400, "malformed JSON");
+    return;
+  }
+  if (const FieldErrors errors = validate_smile_login(*body); !errors.empty()) {
+    stats.on_login(false);
+    send_validation_error(res, errors);
+    return;
+  }
+  const auto& email = (*body)["email"].get_ref<const std::string&>();
+  const auto& password = (*body)["password"].get_ref<const std::string&>();
+  bool known = false;
+  for (const SmileAccount& account : accounts) {
+    // Both compared every time, so the answer's timing does not tell which one was wrong.
+    const bool email_ok = constant_time_equal(email, account.email);
+    const bool password_ok = constant_time_equal(password, account.password);
+    known = known || (email_ok && password_ok);
+  }
+  if (!known) {
+    stats.on_login(false);
+    send_error(res, 401, "invalid credentials");
+    return;
+  }
+  const std::string token = random_token();
+  const std::int64_t now = unix_now();
+  const std::int64_t expires_at = now + token_ttl.seconds();
+  store.add_token(sha256_hex(token), "smile:" + email, now, expires_at);
+  stats.on_login(true);
+  send_json(res, 200,
+            nlohmann::json{{"status", "success"},
+                           {"data", {{"token", token}, {"expired_at", expires_at}}}});
+}
+
+}  // namespace
+
+bool require_bearer_token(const httplib::Request& req, httplib::Response& res, Store& store) {
+  const auto token = bearer_token(req.get_header_value("Authorization"));
+  if (!token) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    send_error(res, 401, "missing bearer token");
+    return false;
+  }
+  if (!store.token_valid(sha256_hex(*token), unix_now())) {
+    res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    send_error(res, 401, "invalid or expired token");
+    return false;
+  }
+  return true;
+}
+
+void register_smile_login(httplib::Server& server, const ApiGate& gate, Store& store, Stats& stats,
+                          std::vector<SmileAccount> accounts, const TokenTtl& token_ttl) {
+  const httplib::Server::Handler handler =
+      [&store, &stats, accounts = std::move(accounts), &token_ttl](const httplib::Request& req,
+                                                                  httplib::Response& res) {
+        login(req, res, store, stats, accounts, token_ttl);
+      };
+  server.Post("/auth/login", with_body(gate.guard(handler)));
+}
+
+}  // namespace upstream_sim
