@@ -209,7 +209,7 @@ void OrderStore::put_order(const nlohmann::json& order, std::int64_t now) {
   tx.commit();
 }
 
-ApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now) {
+OrderApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
   const std::string fingerprint = request_fingerprint(request);
@@ -217,12 +217,12 @@ ApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now) {
   Query known(db_, "SELECT fingerprint, response FROM order_requests WHERE idempotency_key = ?");
   known.bind(request.idempotency_key);
   if (known.step()) {
-    ApplyResult result;
+    OrderApplyResult result;
     if (known.text(0) == fingerprint) {
-      result.outcome = ApplyOutcome::duplicate;
+      result.outcome = OrderApplyOutcome::duplicate;
       result.response = nlohmann::json::parse(known.text(1));
     } else {
-      result.outcome = ApplyOutcome::conflict;
+      result.outcome = OrderApplyOutcome::conflict;
       result.message = "idempotency key reused with a different request";
     }
     return result;
@@ -232,8 +232,8 @@ ApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now) {
   Query current(db_, "SELECT status, last_change_ms, items, key_ssl FROM orders WHERE id = ?");
   current.bind(request.order_id);
   if (!current.step()) {
-    ApplyResult result;
-    result.outcome = ApplyOutcome::unknown_order;
+    OrderApplyResult result;
+    result.outcome = OrderApplyOutcome::unknown_order;
     result.message = "order " + std::to_string(request.order_id) + " not found";
     return result;
   }
@@ -243,12 +243,12 @@ ApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now) {
   const std::string key_ssl = current.text(3);
   current.reset();
 
-  ApplyResult result;
+  OrderApplyResult result;
   std::string to = from;
   std::string updated_at = request.updated_at;
   if (request.action == "order-item-stocks") {
     if (!order_takes_item_stocks(from)) {
-      result.outcome = ApplyOutcome::refused;
+      result.outcome = OrderApplyOutcome::refused;
       result.message = "order " + std::to_string(request.order_id) +
                        " takes picked batches only while confirmed or allocated (it is " + from + ")";
       result.errors["order_id"].push_back(result.message);
@@ -256,7 +256,7 @@ ApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now) {
     }
     result.errors = add_item_stocks(items, request.body["items"], request.order_id);
     if (!result.errors.empty()) {
-      result.outcome = ApplyOutcome::refused;
+      result.outcome = OrderApplyOutcome::refused;
       result.message = "unknown order items";
       return result;
     }
@@ -266,7 +266,7 @@ ApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now) {
   } else {
     const auto next = next_order_status(request.action, from);
     if (!next) {
-      result.outcome = ApplyOutcome::refused;
+      result.outcome = OrderApplyOutcome::refused;
       result.message = "cannot " + request.action + " order " + std::to_string(request.order_id) +
                        ": it is " + from + " (" + request.action + " applies to an order that is " +
                        order_action_sources(request.action) + ")";
@@ -324,7 +324,7 @@ ApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now) {
       .bind(now)
       .step();
   tx.commit();
-  result.outcome = ApplyOutcome::applied;
+  result.outcome = OrderApplyOutcome::applied;
   return result;
 }
 

@@ -31,7 +31,7 @@ struct OrderRequest {
   std::string device_id;
 };
 
-enum class ApplyOutcome {
+enum class OrderApplyOutcome {
   applied,        // new key: the order changed
   duplicate,      // known key, same request: nothing applied again; the original answer
   conflict,       // known key, another request
@@ -39,8 +39,8 @@ enum class ApplyOutcome {
   refused,        // out of order for the order's state (or unknown items): nothing changed
 };
 
-struct ApplyResult {
-  ApplyOutcome outcome = ApplyOutcome::refused;
+struct OrderApplyResult {
+  OrderApplyOutcome outcome = OrderApplyOutcome::refused;
   nlohmann::json response;  // applied / duplicate: the answer's body
   std::string message;      // refused / conflict
   FieldErrors errors;       // refused
@@ -59,7 +59,7 @@ class OrderStore {
   // "items": [{"id", "material_code", "qty", ...}]}, validated by the caller.
   void put_order(const nlohmann::json& order, std::int64_t now);
 
-  ApplyResult apply(const OrderRequest& request, std::int64_t now);
+  OrderApplyResult apply(const OrderRequest& request, std::int64_t now);
 
   // The order as the API shows it, or nullopt.
   std::optional<nlohmann::json> order(std::int64_t id);

@@ -49,26 +49,26 @@ std::optional<nlohmann::json> object_body(const httplib::Request& req, httplib::
   return body;
 }
 
-void answer(httplib::Response& res, const ApplyResult& result, int created_status, Stats& stats) {
+void answer(httplib::Response& res, const OrderApplyResult& result, int created_status, Stats& stats) {
   switch (result.outcome) {
-    case ApplyOutcome::applied:
+    case OrderApplyOutcome::applied:
       stats.on_accepted(result.in_order);
       send_json(res, created_status, result.response);
       return;
-    case ApplyOutcome::duplicate:
+    case OrderApplyOutcome::duplicate:
       // The contract's "already delivered": the original answer, not applied a second time.
       stats.on_duplicate();
       send_json(res, 409, result.response);
       return;
-    case ApplyOutcome::conflict:
+    case OrderApplyOutcome::conflict:
       send_validation_error(
           res, FieldErrors{{"Idempotency-Key", {"was already used for a different request"}}},
           result.message);
       return;
-    case ApplyOutcome::unknown_order:
+    case OrderApplyOutcome::unknown_order:
       send_error(res, 404, result.message);
       return;
-    case ApplyOutcome::refused:
+    case OrderApplyOutcome::refused:
       send_validation_error(res, result.errors, result.message);
       return;
   }
