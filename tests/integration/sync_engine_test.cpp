@@ -138,9 +138,13 @@ TEST(SyncEngine, ExpiredTokenMidDrainLogsInAgainAndLosesNothing) {
     Simulator sim;
     AgentHarness agent(sim, /*link_up=*/false);
     for (int i = 0; i < 60; ++i) agent.enqueue_picking("SSL-T" + std::to_string(i % 6), i);
+    // 30 ms per picking: the drain lasts ~1 s, so the tokens expire in its middle even when a
+    // loaded machine sees the first deliveries late.
+    sim.admin_post("/admin/latency", {{"path", "/ssl/ifp/picking/order"}, {"delay_ms", 30}});
     agent.set_link(true);
     ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"].get<int>() >= 5; })) << agent.log();
     sim.admin_post("/admin/expire-tokens");
+    EXPECT_LT(agent.status()["outbox"]["delivered"].get<int>(), 60) << "the drain ended before the tokens expired";
     ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 60; }, 30s))
         << agent.status().dump(2) << agent.log();
     const auto stats = sim.stats();
