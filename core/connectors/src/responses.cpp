@@ -1,18 +1,8 @@
 #include "outpost/connectors/responses.hpp"
 
-#include <nlohmann/json.hpp>
-
 namespace outpost::connectors {
 
-std::string server_message(const transport::Response& response) {
-    const auto body = nlohmann::json::parse(response.body, nullptr, false);
-    if (body.is_object() && body.contains("message") && body["message"].is_string()) {
-        std::string message = body["message"].get<std::string>();
-        if (body.contains("errors") && body["errors"].is_object()) message += " " + body["errors"].dump();
-        return message;
-    }
-    return response.body.substr(0, 200);
-}
+std::string server_message(const transport::Response& response) { return server_message(response.body); }
 
 DeliveryResult from_transport_error(const Error& error) {
     const auto kind = transport::failure_kind(error);
