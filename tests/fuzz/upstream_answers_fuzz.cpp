@@ -6,7 +6,8 @@
 //
 // Input: the whole input is the body, and also the Retry-After value; its first four bytes are
 // also read as a status code. Properties, beyond "no crash, no sanitizer report": a token is
-// never empty; a Retry-After delay is never negative; the operator's message can be put in the
+// never empty and its expiry within kMaxTokenLifetime of now; a Retry-After delay is never
+// negative; the operator's message is short, has no control characters and can be put in the
 // status JSON (nlohmann::json::dump() throws on text that is not UTF-8).
 
 #include <chrono>
@@ -29,6 +30,8 @@ const LoginAnswerFormat kFormats[] = {
     {"/token", "/expired_at", std::chrono::hours(12)},    // Sales Order API
     {"/data/api_token", "/data/expires", std::chrono::seconds(600)},
     {"/data/0/token", "/data/0/expired_at", std::chrono::seconds(1)},
+    // Pointers a config may hold that nlohmann's json_pointer would throw on for some bodies.
+    {"/data/18446744073709551616", "/data/~1x~0/-", std::chrono::seconds(600)},
 };
 
 // A fixed "now" keeps runs reproducible: 2026-11-23T00:00:00Z.
@@ -47,11 +50,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     for (const LoginAnswerFormat& format : kFormats) {
         auto token = outpost::connectors::read_login_answer(body, format, kNow);
-        if (token) FUZZ_CHECK(!token->value.empty());
-        else FUZZ_CHECK(!token.error().message.empty());
+        if (token) {
+            FUZZ_CHECK(!token->value.empty());
+            FUZZ_CHECK(token->expires_at >= kNow - outpost::connectors::kMaxTokenLifetime &&
+                       token->expires_at <= kNow + outpost::connectors::kMaxTokenLifetime);
+        } else {
+            FUZZ_CHECK(!token.error().message.empty());
+        }
     }
 
     const std::string message = outpost::connectors::server_message(body);
+    FUZZ_CHECK(message.size() <= outpost::connectors::kMaxMessageBytes);
+    for (const char c : message) FUZZ_CHECK(static_cast<unsigned char>(c) >= 0x20 && c != 0x7F);
     (void)nlohmann::json({{"last_error", message}}).dump();
     return 0;
 }

@@ -1,7 +1,7 @@
 #include "outpost/config/config.hpp"
 #include "outpost/config/secret_files.hpp"
 
-#include <toml++/toml.h>
+#include "toml.hpp"
 
 #include <filesystem>
 #include <fstream>

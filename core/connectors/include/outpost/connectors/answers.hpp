@@ -5,13 +5,19 @@
 //
 // Contract:
 // - read_login_answer() reads a 2xx login answer: the token is the non-empty string at
-//   format.token_pointer; the expiry, unix seconds, the integer at format.expiry_pointer, else
-//   now + format.default_lifetime. Anything else is an Error saying what was missing (never the
-//   body itself: it may hold a token).
+//   format.token_pointer; the expiry, unix seconds, the integer at format.expiry_pointer when it
+//   lies within kMaxTokenLifetime of `now` (a past one too: the token is then renewed before
+//   its next use), else now + format.default_lifetime. A pointer that resolves to nothing, in
+//   any document, is "missing", never an exception. Anything else is an Error saying what was
+//   missing (never the body itself: it may hold a token).
 // - server_message() is the operator's excerpt of an error answer: the "message" of a
-//   SMILE-style body ({"message", "errors"}), with its "errors" object, or the start of the body.
+//   SMILE-style body ({"message", "errors"}), with its "errors" object, or else the start of
+//   the body; at most kMaxMessageBytes, valid UTF-8 without control characters, so the logs,
+//   the status JSON (which cannot hold anything else) and a terminal can show it as it is.
+// - A body nesting arrays and objects deeper than 64 levels is not read as JSON.
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -30,6 +36,9 @@ struct LoginAnswerFormat {
     std::string expiry_pointer = "/data/expired_at";
     std::chrono::seconds default_lifetime{600};
 };
+
+inline constexpr auto kMaxTokenLifetime = std::chrono::hours(24 * 366);
+inline constexpr std::size_t kMaxMessageBytes = 300;
 
 [[nodiscard]] Expected<Token> read_login_answer(std::string_view body, const LoginAnswerFormat& format,
                                                 std::chrono::system_clock::time_point now);

@@ -4,12 +4,21 @@
 // state; they never throw.
 //
 // Contract:
-// - parse_request() accepts one line (without its '\n') that is a JSON object.
+// - parse_request() accepts one line (without its '\n') that is a JSON object, nested at most
+//   32 deep, whose "cmd" is a string and whose common fields, when present, have the
+//   protocol's types:
+//     kind, idempotency_key, path, reason: strings; up: true or false; id: an integer;
+//     limit: an integer from 1 to 2^31-1; payload: anything (intake checks it).
+//   So the agent may read them with nlohmann's value()/get() without a type error (which would
+//   throw out of its main loop), and copy and dump a request without running out of stack. A
+//   new field the agent reads that way belongs in this list. Errors name the field and the
+//   expected type, never echo the input.
 // - take_requests() removes every complete line from the front of `input` and returns one
-//   Frame per line, in order. A line that is not a JSON object ends the conversation: its Frame
-//   has `close` set and everything after it is dropped (the stream can no longer be trusted to
-//   be in step). When what remains (an unfinished line) is longer than kMaxFrameBytes, a
-//   closing error Frame is added and `input` is emptied.
+//   Frame per line, in order. A line that is not a JSON object (or nests too deep) ends the
+//   conversation: its Frame has `close` set and everything after it is dropped (the stream can
+//   no longer be trusted to be in step). A well-formed object with a bad field gets an error
+//   and the conversation goes on. When what remains (an unfinished line) is longer than
+//   kMaxFrameBytes, a closing error Frame is added and `input` is emptied.
 // - Afterwards `input` holds no '\n' and at most kMaxFrameBytes bytes.
 
 #include <optional>
