@@ -132,7 +132,22 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"bad sync", "outbox_path", "sync = \"sometimes\"\noutbox_path", "'storage.sync'"},
         BadCase{"unknown board", "device_id = \"hh-07\"", "device_id = \"x\"\nboard = \"toaster\"", "board 'toaster'"},
         BadCase{"both passwords", "password = \"secret\"", "password = \"secret\"\npassword_file = \"x\"",
-                "only one of"}),
+                "only one of"},
+        // Found by tests/fuzz/config: values the agent's arithmetic overflows on, or a
+        // threshold that wrapped to 0 as an int (tests/fuzz/regressions/config).
+        BadCase{"retention beyond ten years", "outbox_path", "retention_hours = 87601\noutbox_path",
+                "'storage.retention_hours' must be a positive integer of at most 87600"},
+        BadCase{"timeout beyond a day", "username", "request_timeout_ms = 86400001\nusername",
+                "'upstream.din.request_timeout_ms' must be a positive integer (milliseconds) of at most 86400000"},
+        BadCase{"huge backoff", "[upstream.din]", "[delivery]\nbackoff_cap_ms = 9223372036854775807\n[upstream.din]",
+                "'delivery.backoff_cap_ms'"},
+        BadCase{"jitter beyond a day", "[upstream.din]", "[delivery]\nfirst_flush_jitter_ms = 86400001\n[upstream.din]",
+                "'delivery.first_flush_jitter_ms' must be an integer from 0 to 86400000"},
+        BadCase{"threshold beyond an int", "[upstream.din]", "[delivery]\nbreaker_threshold = 4294967296\n[upstream.din]",
+                "'delivery.breaker_threshold' must be a positive integer of at most 1000000"},
+        // toml++ 3.3.0 bugs (core/config/src/toml.hpp): an assertion and undefined behaviour.
+        BadCase{"malformed table header", "[storage]", "[=storage]", "line "},
+        BadCase{"non-ASCII key", "device_id", "ger\xc3\xa4t = 1\ndevice_id", "line "}),
     [](const auto& test_info) {
         std::string name = test_info.param.name;
         for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
