@@ -4,13 +4,16 @@
 // the file; an accepted one is complete (device id, at least one https upstream) and its values
 // are safe for the code that uses them: durations positive and small enough that the agent's
 // arithmetic on them (backoff doubling, deadlines on a nanosecond clock) cannot overflow, counts
-// positive, and every upstream option dumps as JSON (connectors put them in request bodies).
+// positive, and every upstream option and secret dumps as JSON (connectors put them in request
+// bodies).
 //
 // Relative paths resolve against a folder that does not exist, so *_file keys read nothing.
 
 #include <chrono>
 #include <cstdint>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "fuzz_check.hpp"
 #include "outpost/config/config.hpp"
@@ -54,6 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(upstream.concurrency >= 1 && upstream.concurrency <= 16);
         FUZZ_CHECK(config.upstream(upstream.name) != nullptr);
         (void)upstream.options.dump();  // throws (and so aborts) on a string that is not UTF-8
+        for (const auto& [name, secret] : upstream.secrets) (void)nlohmann::json(secret).dump();  // login bodies
     }
     return 0;
 }

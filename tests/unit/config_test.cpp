@@ -59,6 +59,19 @@ TEST(Config, PasswordFromFile) {
     EXPECT_EQ(config->upstream("din")->secrets.at("password"), "from-file");
 }
 
+TEST(Config, PasswordFileThatIsNotUtf8IsRefused) {
+    // It would go into the JSON login body, whose dump() throws on it (in a delivery thread).
+    outpost::testing::TempDir dir;
+    std::ofstream(dir.file("din.password")) << "p\xe4ss\n";  // Latin-1
+    std::filesystem::permissions(dir.file("din.password"), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::string text = kValid;
+    text.replace(text.find("password = \"secret\""), 19, "password_file = \"din.password\"");
+    auto config = parse_config(text, dir.file("outpostd.toml"));
+    ASSERT_FALSE(config);
+    EXPECT_NE(config.error().message.find("is not UTF-8 text"), std::string::npos) << config.error().message;
+    EXPECT_EQ(config.error().message.find("p\xe4ss"), std::string::npos) << "the secret leaked into the error";
+}
+
 TEST(Config, PasswordFileReadableByOthersIsRefused) {
     outpost::testing::TempDir dir;
     std::ofstream(dir.file("din.password")) << "from-file\n";

@@ -20,6 +20,14 @@ TEST(JsonNesting, CountsBracketsOutsideStrings) {
     EXPECT_FALSE(json_nesting_within(std::string(1'000'000, '['), 64));
 }
 
+TEST(Utf8, WellFormedOnly) {
+    EXPECT_TRUE(is_valid_utf8(""));
+    EXPECT_TRUE(is_valid_utf8("ascii \xc3\xa4 \xe2\x82\xac \xf0\x9f\x93\xa6"));
+    EXPECT_FALSE(is_valid_utf8("p\xe4ss"));       // Latin-1
+    EXPECT_FALSE(is_valid_utf8("\xc3"));           // cut short
+    EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));   // a surrogate
+}
+
 TEST(PrintableExcerpt, KeepsValidUtf8AndReplacesTheRest) {
     EXPECT_EQ(printable_excerpt("gr\xc3\xbc\xc3\x9f dich \xe2\x82\xac \xf0\x9f\x93\xa6", 100),
               "gr\xc3\xbc\xc3\x9f dich \xe2\x82\xac \xf0\x9f\x93\xa6");

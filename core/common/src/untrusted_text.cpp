@@ -56,6 +56,15 @@ std::size_t utf8_sequence_length(std::string_view text) {
 
 }  // namespace
 
+bool is_valid_utf8(std::string_view text) {
+    while (!text.empty()) {
+        const std::size_t length = utf8_sequence_length(text);
+        if (length == 0) return false;
+        text.remove_prefix(length);
+    }
+    return true;
+}
+
 std::string printable_excerpt(std::string_view text, std::size_t max_bytes) {
     if (text.size() > max_bytes) text = text.substr(0, max_bytes);
     std::string out;

@@ -1,6 +1,8 @@
 #include "outpost/config/config.hpp"
 #include "outpost/config/secret_files.hpp"
 
+#include "outpost/common/untrusted_text.hpp"
+
 #include "toml.hpp"
 
 #include <filesystem>
@@ -48,6 +50,9 @@ Expected<std::string> read_secret_file(const std::string& path, const std::strin
     std::string secret = content.str();
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
     if (secret.empty()) return config_error(source, key + ": " + path + " is empty");
+    // Secrets go into JSON request bodies, which cannot hold anything else (dump() threw in a
+    // delivery thread and ended the agent at its first login).
+    if (!is_valid_utf8(secret)) return config_error(source, key + ": " + path + " is not UTF-8 text");
     return secret;
 }
 
