@@ -6,47 +6,51 @@
 # Header-only helpers (nlohmann/json, toml++, CLI11) and the host-only test and simulator
 # libraries (GoogleTest, cpp-httplib, OpenSSL) come from Debian packages.
 
-execute_process(COMMAND ${CMAKE_CXX_COMPILER} -dumpmachine
-                OUTPUT_VARIABLE OUTPOST_TARGET_TRIPLE OUTPUT_STRIP_TRAILING_WHITESPACE)
-set(OUTPOST_DEPS_PREFIX "${CMAKE_CURRENT_SOURCE_DIR}/build/deps/${OUTPOST_TARGET_TRIPLE}"
-    CACHE PATH "Prefix holding the bootstrapped Mbed TLS, libcurl and SQLite")
-
-foreach(lib mbedtls mbedx509 mbedcrypto curl sqlite3)
-  if(NOT EXISTS "${OUTPOST_DEPS_PREFIX}/lib/lib${lib}.a")
-    message(FATAL_ERROR
-      "lib${lib}.a not found in ${OUTPOST_DEPS_PREFIX}/lib.\n"
-      "Run: tools/bootstrap --target ${OUTPOST_TARGET_TRIPLE}")
-  endif()
-endforeach()
-
-function(outpost_import_static name file)
-  add_library(${name} STATIC IMPORTED GLOBAL)
-  set_target_properties(${name} PROPERTIES
-    IMPORTED_LOCATION "${OUTPOST_DEPS_PREFIX}/lib/${file}"
-    INTERFACE_INCLUDE_DIRECTORIES "${OUTPOST_DEPS_PREFIX}/include")
-endfunction()
-
 find_package(Threads REQUIRED)
 
-outpost_import_static(outpost_dep_mbedcrypto libmbedcrypto.a)
-outpost_import_static(outpost_dep_mbedx509 libmbedx509.a)
-outpost_import_static(outpost_dep_mbedtls libmbedtls.a)
-# Mbed TLS is built with MBEDTLS_THREADING_PTHREAD (tools/bootstrap says why).
-set_property(TARGET outpost_dep_mbedcrypto PROPERTY INTERFACE_LINK_LIBRARIES Threads::Threads)
-set_property(TARGET outpost_dep_mbedx509 PROPERTY INTERFACE_LINK_LIBRARIES outpost_dep_mbedcrypto)
-set_property(TARGET outpost_dep_mbedtls PROPERTY INTERFACE_LINK_LIBRARIES outpost_dep_mbedx509)
+# The fuzz build (OUTPOST_FUZZ, tests/fuzz) links none of the C libraries: its compiler's
+# triple has no prefix, and the targets it builds need none.
+if(NOT OUTPOST_FUZZ)
+  execute_process(COMMAND ${CMAKE_CXX_COMPILER} -dumpmachine
+                  OUTPUT_VARIABLE OUTPOST_TARGET_TRIPLE OUTPUT_STRIP_TRAILING_WHITESPACE)
+  set(OUTPOST_DEPS_PREFIX "${CMAKE_CURRENT_SOURCE_DIR}/build/deps/${OUTPOST_TARGET_TRIPLE}"
+      CACHE PATH "Prefix holding the bootstrapped Mbed TLS, libcurl and SQLite")
 
-outpost_import_static(outpost_dep_curl libcurl.a)
-set_target_properties(outpost_dep_curl PROPERTIES
-  INTERFACE_COMPILE_DEFINITIONS CURL_STATICLIB
-  INTERFACE_LINK_LIBRARIES "outpost_dep_mbedtls;Threads::Threads")
+  foreach(lib mbedtls mbedx509 mbedcrypto curl sqlite3)
+    if(NOT EXISTS "${OUTPOST_DEPS_PREFIX}/lib/lib${lib}.a")
+      message(FATAL_ERROR
+        "lib${lib}.a not found in ${OUTPOST_DEPS_PREFIX}/lib.\n"
+        "Run: tools/bootstrap --target ${OUTPOST_TARGET_TRIPLE}")
+    endif()
+  endforeach()
 
-outpost_import_static(outpost_dep_sqlite libsqlite3.a)
-set_property(TARGET outpost_dep_sqlite PROPERTY INTERFACE_LINK_LIBRARIES "Threads::Threads;${CMAKE_DL_LIBS};m")
+  function(outpost_import_static name file)
+    add_library(${name} STATIC IMPORTED GLOBAL)
+    set_target_properties(${name} PROPERTIES
+      IMPORTED_LOCATION "${OUTPOST_DEPS_PREFIX}/lib/${file}"
+      INTERFACE_INCLUDE_DIRECTORIES "${OUTPOST_DEPS_PREFIX}/include")
+  endfunction()
 
-add_library(Outpost::mbedtls ALIAS outpost_dep_mbedtls)
-add_library(Outpost::curl ALIAS outpost_dep_curl)
-add_library(Outpost::sqlite ALIAS outpost_dep_sqlite)
+  outpost_import_static(outpost_dep_mbedcrypto libmbedcrypto.a)
+  outpost_import_static(outpost_dep_mbedx509 libmbedx509.a)
+  outpost_import_static(outpost_dep_mbedtls libmbedtls.a)
+  # Mbed TLS is built with MBEDTLS_THREADING_PTHREAD (tools/bootstrap says why).
+  set_property(TARGET outpost_dep_mbedcrypto PROPERTY INTERFACE_LINK_LIBRARIES Threads::Threads)
+  set_property(TARGET outpost_dep_mbedx509 PROPERTY INTERFACE_LINK_LIBRARIES outpost_dep_mbedcrypto)
+  set_property(TARGET outpost_dep_mbedtls PROPERTY INTERFACE_LINK_LIBRARIES outpost_dep_mbedx509)
+
+  outpost_import_static(outpost_dep_curl libcurl.a)
+  set_target_properties(outpost_dep_curl PROPERTIES
+    INTERFACE_COMPILE_DEFINITIONS CURL_STATICLIB
+    INTERFACE_LINK_LIBRARIES "outpost_dep_mbedtls;Threads::Threads")
+
+  outpost_import_static(outpost_dep_sqlite libsqlite3.a)
+  set_property(TARGET outpost_dep_sqlite PROPERTY INTERFACE_LINK_LIBRARIES "Threads::Threads;${CMAKE_DL_LIBS};m")
+
+  add_library(Outpost::mbedtls ALIAS outpost_dep_mbedtls)
+  add_library(Outpost::curl ALIAS outpost_dep_curl)
+  add_library(Outpost::sqlite ALIAS outpost_dep_sqlite)
+endif()
 
 if(NOT CMAKE_CROSSCOMPILING)
   find_package(nlohmann_json 3.10 REQUIRED)

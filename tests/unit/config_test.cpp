@@ -59,6 +59,19 @@ TEST(Config, PasswordFromFile) {
     EXPECT_EQ(config->upstream("din")->secrets.at("password"), "from-file");
 }
 
+TEST(Config, PasswordFileThatIsNotUtf8IsRefused) {
+    // It would go into the JSON login body, whose dump() throws on it (in a delivery thread).
+    outpost::testing::TempDir dir;
+    std::ofstream(dir.file("din.password")) << "p\xe4ss\n";  // Latin-1
+    std::filesystem::permissions(dir.file("din.password"), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::string text = kValid;
+    text.replace(text.find("password = \"secret\""), 19, "password_file = \"din.password\"");
+    auto config = parse_config(text, dir.file("outpostd.toml"));
+    ASSERT_FALSE(config);
+    EXPECT_NE(config.error().message.find("is not UTF-8 text"), std::string::npos) << config.error().message;
+    EXPECT_EQ(config.error().message.find("p\xe4ss"), std::string::npos) << "the secret leaked into the error";
+}
+
 TEST(Config, PasswordFileReadableByOthersIsRefused) {
     outpost::testing::TempDir dir;
     std::ofstream(dir.file("din.password")) << "from-file\n";
@@ -200,7 +213,22 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"unknown board", "device_id = \"hh-07\"", "device_id = \"x\"\nboard = \"toaster\"\nboards_dir = \"/nonexistent\"",
                 "board 'toaster': no board file at /nonexistent/toaster/board.toml"},
         BadCase{"both passwords", "password = \"secret\"", "password = \"secret\"\npassword_file = \"x\"",
-                "only one of"}),
+                "only one of"},
+        // Found by tests/fuzz/config: values the agent's arithmetic overflows on, or a
+        // threshold that wrapped to 0 as an int (tests/fuzz/regressions/config).
+        BadCase{"retention beyond ten years", "outbox_path", "retention_hours = 87601\noutbox_path",
+                "'storage.retention_hours' must be a positive integer of at most 87600"},
+        BadCase{"timeout beyond a day", "username", "request_timeout_ms = 86400001\nusername",
+                "'upstream.din.request_timeout_ms' must be a positive integer (milliseconds) of at most 86400000"},
+        BadCase{"huge backoff", "[upstream.din]", "[delivery]\nbackoff_cap_ms = 9223372036854775807\n[upstream.din]",
+                "'delivery.backoff_cap_ms'"},
+        BadCase{"jitter beyond a day", "[upstream.din]", "[delivery]\nfirst_flush_jitter_ms = 86400001\n[upstream.din]",
+                "'delivery.first_flush_jitter_ms' must be an integer from 0 to 86400000"},
+        BadCase{"threshold beyond an int", "[upstream.din]", "[delivery]\nbreaker_threshold = 4294967296\n[upstream.din]",
+                "'delivery.breaker_threshold' must be a positive integer of at most 1000000"},
+        // toml++ 3.3.0 bugs (core/config/src/toml.hpp): an assertion and undefined behaviour.
+        BadCase{"malformed table header", "[storage]", "[=storage]", "line "},
+        BadCase{"non-ASCII key", "device_id", "ger\xc3\xa4t = 1\ndevice_id", "line "}),
     [](const auto& test_info) {
         std::string name = test_info.param.name;
         for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';

@@ -29,5 +29,14 @@ TEST(RetryAfter, SecondsAndHttpDate) {
     EXPECT_FALSE(parse_retry_after("-5", now));
 }
 
+TEST(RetryAfter, ADateCenturiesAheadIsIgnoredNotOverflowed) {
+    // A time_point counts nanoseconds: converting this date used to overflow (undefined
+    // behaviour; tests/fuzz/regressions/upstream_answers/retry-after-date-year-3121).
+    const auto now = std::chrono::system_clock::from_time_t(784111777);
+    EXPECT_FALSE(parse_retry_after("Sun, 06 Nov 3121 08:49:37 GMT", now));
+    EXPECT_FALSE(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now));
+    EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 09:49:37 GMT", now), std::chrono::hours(1));
+}
+
 }  // namespace
 }  // namespace outpost::connectors

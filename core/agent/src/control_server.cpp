@@ -10,9 +10,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "outpost/common/log.hpp"
 #include "outpost/control/client.hpp"
+#include "outpost/control/requests.hpp"
 
 namespace outpost::agent {
 
@@ -109,8 +111,7 @@ void ControlServer::flush(Connection& connection) {
     }
 }
 
-void ControlServer::read_from(Connection& connection, std::vector<nlohmann::json>& requests,
-                              std::vector<Connection*>& owners) {
+std::vector<control::Frame> ControlServer::read_from(Connection& connection) {
     char chunk[16384];
     while (true) {
         const ssize_t n = ::recv(connection.fd, chunk, sizeof chunk, 0);
@@ -126,25 +127,7 @@ void ControlServer::read_from(Connection& connection, std::vector<nlohmann::json
         connection.input.append(chunk, static_cast<std::size_t>(n));
         if (connection.input.size() > control::kMaxFrameBytes) break;
     }
-    std::size_t newline;
-    while ((newline = connection.input.find('\n')) != std::string::npos) {
-        auto request = nlohmann::json::parse(connection.input.substr(0, newline), nullptr, false);
-        connection.input.erase(0, newline + 1);
-        if (request.is_discarded() || !request.is_object()) {
-            queue_answer(connection, {{"ok", false}, {"error", "malformed request: expected one JSON object per line"}});
-            connection.closing = true;
-            connection.input.clear();
-            return;
-        }
-        requests.push_back(std::move(request));
-        owners.push_back(&connection);
-    }
-    if (connection.input.size() > control::kMaxFrameBytes) {
-        queue_answer(connection, {{"ok", false},
-                                  {"error", "request larger than " + std::to_string(control::kMaxFrameBytes) + " bytes"}});
-        connection.closing = true;
-        connection.input.clear();
-    }
+    return control::take_requests(connection.input);
 }
 
 Expected<void> ControlServer::poll_once(const BatchHandler& handler) {
@@ -161,17 +144,38 @@ Expected<void> ControlServer::poll_once(const BatchHandler& handler) {
         return server_error(std::string("poll: ") + std::strerror(errno));
     }
 
+    // Every line read owes its connection one answer, in the order the lines came: the
+    // handler's for requests, the reader's for lines it refused.
+    struct Owed {
+        Connection* connection;
+        std::optional<std::size_t> request;  // its index in `requests`; unset: refused
+        std::string error;
+        bool close = false;
+    };
     std::vector<nlohmann::json> requests;
-    std::vector<Connection*> owners;
+    std::vector<Owed> owed;
     for (std::size_t i = 2; i < fds.size(); ++i) {
         Connection& connection = *connections_[i - 2];
-        if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) read_from(connection, requests, owners);
+        if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+        for (auto& frame : read_from(connection)) {
+            if (frame.request) {
+                owed.push_back(Owed{&connection, requests.size(), {}, false});
+                requests.push_back(std::move(*frame.request));
+            } else {
+                owed.push_back(Owed{&connection, std::nullopt, std::move(frame.error), frame.close});
+            }
+        }
     }
-    if (!requests.empty()) {
-        const auto answers = handler(requests);
-        for (std::size_t i = 0; i < requests.size(); ++i) {
-            queue_answer(*owners[i], i < answers.size() ? answers[i]
-                                                        : nlohmann::json{{"ok", false}, {"error", "internal error"}});
+    std::vector<nlohmann::json> answers;
+    if (!requests.empty()) answers = handler(requests);
+    for (const Owed& item : owed) {
+        if (!item.request) {
+            queue_answer(*item.connection, {{"ok", false}, {"error", item.error}});
+            if (item.close) item.connection->closing = true;
+        } else {
+            queue_answer(*item.connection, *item.request < answers.size()
+                                               ? answers[*item.request]
+                                               : nlohmann::json{{"ok", false}, {"error", "internal error"}});
         }
     }
     for (auto& connection : connections_) flush(*connection);

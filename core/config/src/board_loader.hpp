@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include <toml++/toml.h>
+#include "toml.hpp"
 
 #include "outpost/common/expected.hpp"
 #include "outpost/config/board.hpp"

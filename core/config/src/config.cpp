@@ -1,13 +1,15 @@
 #include "outpost/config/config.hpp"
 #include "outpost/config/secret_files.hpp"
 
-#include "board_loader.hpp"
+#include "outpost/common/untrusted_text.hpp"
 
-#include <toml++/toml.h>
+#include "board_loader.hpp"
+#include "toml.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <limits>
 #include <sstream>
 #include <string_view>
 
@@ -49,6 +51,9 @@ Expected<std::string> read_secret_file(const std::string& path, const std::strin
     std::string secret = content.str();
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
     if (secret.empty()) return config_error(source, key + ": " + path + " is empty");
+    // Secrets go into JSON request bodies, which cannot hold anything else (dump() threw in a
+    // delivery thread and ended the agent at its first login).
+    if (!is_valid_utf8(secret)) return config_error(source, key + ": " + path + " is not UTF-8 text");
     return secret;
 }
 
@@ -68,14 +73,25 @@ Expected<std::string> get_string(const toml::table& table, std::string_view tabl
     return text->get();
 }
 
+// Upper bounds far beyond any sensible setting that keep the agent's arithmetic on these values
+// from overflowing: deadlines on a nanosecond clock, backoff doubling, retention in milliseconds,
+// an int threshold (tests/fuzz/config found huge values accepted).
+constexpr std::int64_t kMaxMillis = 86'400'000;  // one day
+constexpr std::int64_t kMaxRetentionHours = 87'600;  // ten years
+constexpr std::int64_t kMaxBreakerThreshold = 1'000'000;
+
 Expected<std::int64_t> get_positive(const toml::table& table, std::string_view table_name, std::string_view key,
-                                    std::int64_t fallback, const std::string& source) {
+                                    std::int64_t fallback, const std::string& source,
+                                    std::int64_t max = std::numeric_limits<std::int64_t>::max()) {
     const toml::node* node = table.get(key);
     if (node == nullptr) return fallback;
     const auto* number = node->as_integer();
-    if (number == nullptr || number->get() <= 0) {
+    if (number == nullptr || number->get() <= 0 || number->get() > max) {
         return config_error(source, "'" + std::string(table_name) + (table_name.empty() ? "" : ".") + std::string(key) +
-                                        "' must be a positive integer");
+                                        "' must be a positive integer" +
+                                        (max < std::numeric_limits<std::int64_t>::max()
+                                             ? " of at most " + std::to_string(max)
+                                             : std::string()));
     }
     return number->get();
 }
@@ -87,8 +103,9 @@ Expected<std::chrono::milliseconds> get_millis(const toml::table& table, std::st
     const toml::node* node = table.get(key);
     if (node == nullptr) return fallback;
     const auto* number = node->as_integer();
-    if (number == nullptr || number->get() <= 0) {
-        return config_error(source, "'" + name + "' must be a positive integer (milliseconds)");
+    if (number == nullptr || number->get() <= 0 || number->get() > kMaxMillis) {
+        return config_error(source, "'" + name + "' must be a positive integer (milliseconds) of at most " +
+                                        std::to_string(kMaxMillis) + " (one day)");
     }
     return std::chrono::milliseconds(number->get());
 }
@@ -269,7 +286,8 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
         if (!value) return value.error();
         *target = *value;
     }
-    auto retention = get_positive(storage, "storage", "retention_hours", config.retention.count(), source);
+    auto retention = get_positive(storage, "storage", "retention_hours", config.retention.count(), source,
+                                  kMaxRetentionHours);
     if (!retention) return retention.error();
     config.retention = std::chrono::hours(*retention);
     auto outbox_path = get_string(storage, "storage", "outbox_path", true, source);
@@ -315,12 +333,14 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     config.delivery.backoff_cap = *cap;
     // 0 is allowed here: tests and single devices need no reconnect jitter.
     if (const toml::node* jitter = delivery.get("first_flush_jitter_ms"); jitter != nullptr) {
-        if (!jitter->is_integer() || jitter->as_integer()->get() < 0) {
-            return config_error(source, "'delivery.first_flush_jitter_ms' must be an integer >= 0 (milliseconds)");
+        if (!jitter->is_integer() || jitter->as_integer()->get() < 0 || jitter->as_integer()->get() > kMaxMillis) {
+            return config_error(source, "'delivery.first_flush_jitter_ms' must be an integer from 0 to " +
+                                            std::to_string(kMaxMillis) + " (milliseconds)");
         }
         config.delivery.first_flush_jitter = std::chrono::milliseconds(jitter->as_integer()->get());
     }
-    auto threshold = get_positive(delivery, "delivery", "breaker_threshold", config.delivery.breaker_threshold, source);
+    auto threshold = get_positive(delivery, "delivery", "breaker_threshold", config.delivery.breaker_threshold, source,
+                                  kMaxBreakerThreshold);
     if (!threshold) return threshold.error();
     config.delivery.breaker_threshold = static_cast<int>(*threshold);
     auto probe = get_millis(delivery, "delivery", "breaker_probe_interval_ms", config.delivery.breaker_probe_interval, source);

@@ -1,6 +1,7 @@
 #include "outpost/connectors/delivery.hpp"
 
 #include <cctype>
+#include <cstdint>
 #include <ctime>
 
 namespace outpost::connectors {
@@ -35,13 +36,17 @@ std::optional<std::chrono::seconds> parse_retry_after(const std::string& value,
         if (value.size() > 9) return std::nullopt;  // absurd; keep our own backoff
         return std::chrono::seconds(std::stol(value));
     }
-    // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
+    // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT". Compared in seconds: a time_point counts
+    // nanoseconds, and a date after 2262 overflows it
+    // (undefined behaviour, found by tests/fuzz/upstream_answers).
     std::tm parsed{};
     const char* end = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parsed);
     if (end == nullptr || *end != '\0') return std::nullopt;
-    const auto at = std::chrono::system_clock::from_time_t(timegm(&parsed));
-    if (at <= now) return std::chrono::seconds(0);
-    return std::chrono::duration_cast<std::chrono::seconds>(at - now);
+    const std::int64_t at = timegm(&parsed);
+    const std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    if (at <= now_s) return std::chrono::seconds(0);
+    if (at - now_s > 999'999'999) return std::nullopt;  // as absurd as ten digits of seconds
+    return std::chrono::seconds(at - now_s);
 }
 
 }  // namespace outpost::connectors

@@ -1,41 +1,8 @@
 #include "outpost/connectors/responses.hpp"
 
-#include <nlohmann/json.hpp>
-
 namespace outpost::connectors {
 
-namespace {
-
-// SmartSeller's validation answers carry the messages per field: {"message": {"stock.0.amount":
-// ["..."]}}. Flattened to "stock.0.amount: ...; ..." for operators.
-std::string field_messages(const nlohmann::json& fields) {
-    std::string text;
-    for (const auto& [field, messages] : fields.items()) {
-        std::string joined;
-        for (const auto& message : messages.is_array() ? messages : nlohmann::json::array({messages})) {
-            joined += (joined.empty() ? "" : ", ") +
-                      (message.is_string() ? message.get<std::string>()
-                                           : message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-        }
-        text += (text.empty() ? "" : "; ") + field + ": " + joined;
-    }
-    return text.size() > 500 ? text.substr(0, 497) + "..." : text;
-}
-
-}  // namespace
-
-std::string server_message(const transport::Response& response) {
-    const auto body = nlohmann::json::parse(response.body, nullptr, false);
-    if (body.is_object() && body.contains("message") && body["message"].is_string()) {
-        std::string message = body["message"].get<std::string>();
-        if (body.contains("errors") && body["errors"].is_object()) message += " " + body["errors"].dump();
-        return message;
-    }
-    if (body.is_object() && body.contains("message") && body["message"].is_object()) {
-        return field_messages(body["message"]);
-    }
-    return response.body.substr(0, 200);
-}
+std::string server_message(const transport::Response& response) { return server_message(response.body); }
 
 DeliveryResult from_transport_error(const Error& error) {
     const auto kind = transport::failure_kind(error);

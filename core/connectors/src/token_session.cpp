@@ -1,7 +1,5 @@
 #include "outpost/connectors/token_session.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "outpost/connectors/responses.hpp"
 
 namespace outpost::connectors {
@@ -99,19 +97,11 @@ LoginResult perform_json_login(transport::HttpClient& http, const JsonLogin& log
                                   "): " + server_message(*response),
                               std::nullopt};
     }
-    const auto body = nlohmann::json::parse(response->body, nullptr, false);
-    const nlohmann::json::json_pointer token_at(login.token_pointer);
-    const nlohmann::json::json_pointer expiry_at(login.expiry_pointer);
-    if (!body.is_object() || !body.contains(token_at) || !body[token_at].is_string() ||
-        body[token_at].get_ref<const std::string&>().empty()) {
-        return DeliveryResult{Outcome::AuthFailed,
-                              login.label + " answered without a token at " + login.token_pointer, std::nullopt};
-    }
-    Token token{body[token_at].get<std::string>(), std::chrono::system_clock::now() + login.default_lifetime};
-    if (body.contains(expiry_at) && body[expiry_at].is_number_integer()) {
-        token.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(body[expiry_at].get<std::int64_t>()));
-    }
-    return token;
+    auto token = read_login_answer(response->body,
+                                   {login.token_pointer, login.expiry_pointer, login.default_lifetime},
+                                   std::chrono::system_clock::now());
+    if (!token) return DeliveryResult{Outcome::AuthFailed, login.label + " " + token.error().message, std::nullopt};
+    return std::move(*token);
 }
 
 }  // namespace outpost::connectors

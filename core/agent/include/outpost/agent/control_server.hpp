@@ -7,8 +7,10 @@
 // - poll_once() waits for activity up to `timeout`, reads complete request lines, and passes
 //   them, all requests of one turn together, to the handler, which returns one answer per
 //   request in the same order. Batching per turn is what lets enqueues share one commit.
-// - Malformed or oversized frames get an error answer and the connection is closed; they never
-//   stop the server.
+// - Lines are read by control::take_requests (requests.hpp). Malformed or oversized frames get an
+//   error answer and the connection is closed; a request with a field of the wrong type gets
+//   an error answer. Neither reaches the handler or stops the server. Every connection gets its
+//   answers in the order of its requests.
 
 #include <chrono>
 #include <functional>
@@ -19,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "outpost/common/expected.hpp"
+#include "outpost/control/requests.hpp"
 
 namespace outpost::agent {
 
@@ -38,8 +41,7 @@ private:
     struct Connection;
     ControlServer(int listen_fd, std::string path, int wake_fd);
     void accept_new();
-    void read_from(Connection& connection, std::vector<nlohmann::json>& requests,
-                   std::vector<Connection*>& owners);
+    std::vector<control::Frame> read_from(Connection& connection);
     static void queue_answer(Connection& connection, const nlohmann::json& answer);
     static void flush(Connection& connection);
 

@@ -5,6 +5,8 @@
 // the key and what is wrong with it. Unknown keys are errors (a typo must not silently fall back
 // to a default). Relative paths are resolved against the config file's directory. Secrets may be
 // given inline or, better, through *_file keys pointing at files readable only by the agent.
+// Numbers are bounded so that arithmetic on them cannot overflow: *_ms at most one day,
+// retention_hours at most ten years, breaker_threshold at most 1,000,000.
 
 #include <chrono>
 #include <cstdint>

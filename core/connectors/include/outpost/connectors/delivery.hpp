@@ -29,7 +29,8 @@ struct DeliveryResult {
 // Classifies an HTTP status of a mutating request per the contract.
 Outcome classify_status(long status);
 
-// Parses Retry-After in either form (delta-seconds or an HTTP date); nullopt when unusable.
+// Parses Retry-After in either form (delta-seconds or an HTTP date); nullopt when unusable or
+// more than 999,999,999 seconds away. Never throws, whatever the server sent.
 std::optional<std::chrono::seconds> parse_retry_after(const std::string& value,
                                                       std::chrono::system_clock::time_point now);
 

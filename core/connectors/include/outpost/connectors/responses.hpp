@@ -6,13 +6,13 @@
 #include <string>
 
 #include "outpost/common/expected.hpp"
+#include "outpost/connectors/answers.hpp"
 #include "outpost/connectors/delivery.hpp"
 #include "outpost/transport/http_client.hpp"
 
 namespace outpost::connectors {
 
-// The server's message from a SMILE-style ({"message", "errors"}) or SmartSeller-style
-// ({"response", "message"}) error body, or a short excerpt of whatever it sent.
+// The server's message from the answer's body (answers.hpp).
 std::string server_message(const transport::Response& response);
 
 // No HTTP answer: the request may or may not have been applied, so it is transient (retried with

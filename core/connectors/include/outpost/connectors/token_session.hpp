@@ -23,15 +23,11 @@
 #include <variant>
 
 #include "outpost/common/expected.hpp"
+#include "outpost/connectors/answers.hpp"
 #include "outpost/connectors/delivery.hpp"
 #include "outpost/transport/http_client.hpp"
 
 namespace outpost::connectors {
-
-struct Token {
-    std::string value;
-    std::chrono::system_clock::time_point expires_at;
-};
 
 // A login's result: a token, or how the operation that needed it fails (AuthFailed for a refused
 // login, Transient when the server could not be reached).
