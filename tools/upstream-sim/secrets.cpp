@@ -5,6 +5,8 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <atomic>
+#include <mutex>
 #include <stdexcept>
 
 namespace upstream_sim {
@@ -21,14 +23,31 @@ std::string to_hex(const unsigned char* data, std::size_t size) {
   return out;
 }
 
+std::atomic<bool> keep_tokens{false};
+std::mutex kept_mutex;
+std::vector<std::string> kept_tokens;  // guarded by kept_mutex
+
 }  // namespace
+
+void keep_issued_tokens() { keep_tokens = true; }
+bool keeping_issued_tokens() { return keep_tokens; }
+
+std::vector<std::string> issued_tokens() {
+  std::lock_guard lock(kept_mutex);
+  return kept_tokens;
+}
 
 std::string random_token() {
   std::array<unsigned char, 32> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
     throw std::runtime_error("RAND_bytes failed");
   }
-  return to_hex(bytes.data(), bytes.size());
+  std::string token = to_hex(bytes.data(), bytes.size());
+  if (keep_tokens) {
+    std::lock_guard lock(kept_mutex);
+    kept_tokens.push_back(token);
+  }
+  return token;
 }
 
 std::string sha256_hex(std::string_view data) {
