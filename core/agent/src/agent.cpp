@@ -26,6 +26,7 @@
 #include "outpost/intake/operation_kinds.hpp"
 #include "outpost/outbox/outbox.hpp"
 #include "outpost/transport/http_client.hpp"
+#include "request_guard.hpp"
 
 namespace outpost::agent {
 
@@ -201,10 +202,10 @@ std::vector<nlohmann::json> Agent::Parts::handle(const std::vector<nlohmann::jso
     for (std::size_t i = 0; i < requests.size(); ++i) {
         const nlohmann::json& request = requests[i];
         if (request.value("cmd", "") != "enqueue") {
-            answers[i] = handle_one(request);
+            answers[i] = refuse_malformed([&] { return handle_one(request); });
             continue;
         }
-        auto prepared = prepare_enqueue(request);
+        auto prepared = refuse_malformed([&] { return prepare_enqueue(request); });
         if (auto* refused = std::get_if<nlohmann::json>(&prepared)) {
             answers[i] = std::move(*refused);
             continue;
@@ -519,7 +520,9 @@ Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal
     if (!upstreams) return upstreams.error();
     parts->upstreams = std::move(*upstreams);
 
-    auto control = ControlServer::listen(config.control_socket, parts->wake_fd);
+    ControlOptions control_options;
+    control_options.group = config.control_group;
+    auto control = ControlServer::listen(config.control_socket, parts->wake_fd, control_options);
     if (!control) return control.error();
     parts->control = std::move(*control);
 

@@ -195,6 +195,16 @@ Expected<UpstreamConfig> parse_upstream(const std::string& name, const toml::tab
     return upstream;
 }
 
+// [control] group: who may use the control socket (docs/control-socket.md). Whether the group
+// exists is checked when the socket is made, at start.
+Expected<void> parse_control_group(const toml::table& control, Config& config, const std::string& source) {
+    if (!control.contains("group")) return {};
+    auto group = get_string(control, "control", "group", true, source);
+    if (!group) return group.error();
+    config.control_group = *group;
+    return {};
+}
+
 }  // namespace
 
 const UpstreamConfig* Config::upstream(std::string_view name) const {
@@ -283,7 +293,8 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     config.sync_full = *sync == "full";
 
     const toml::table& control = get_table(root, "control") ? *get_table(root, "control") : empty;
-    if (auto ok = reject_unknown_keys(control, "control", {"socket_path"}, source); !ok) return ok.error();
+    if (auto ok = reject_unknown_keys(control, "control", {"socket_path", "group"}, source); !ok) return ok.error();
+    if (auto ok = parse_control_group(control, config, source); !ok) return ok.error();
     auto socket_path = get_string(control, "control", "socket_path", true, source);
     if (!socket_path) return socket_path.error();
     config.control_socket = resolve_path(*socket_path, source);

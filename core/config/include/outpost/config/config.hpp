@@ -66,6 +66,7 @@ struct Config {
     std::int64_t max_bytes = 64LL << 20;    // [storage] their payload bytes
     std::chrono::hours retention{168};      // [storage] retention_hours: delivered operations kept
     std::string control_socket;
+    std::string control_group;  // [control] group: the socket's group (mode 0660); empty: the agent's
     std::string log_level = "info";
     // SIGTERM: in-flight requests get this long, then the process exits (what is still in flight
     // is sent again after the restart, same key). Below systemd's TimeoutStopSec.
