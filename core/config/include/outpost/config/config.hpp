@@ -24,6 +24,10 @@ struct TlsConfig {
     std::string ca_file;
     std::string cert_file;
     std::string key_file;
+    // Warn (status and log) when the client certificate expires within this many days; 0 warns
+    // only once it has expired. Checked at start and every client_cert_check_interval.
+    int client_cert_warn_days = 30;
+    std::chrono::seconds client_cert_check_interval{6 * 3600};
 };
 
 // One [upstream.<name>] table. The keys every upstream has are checked here; the rest belong to
