@@ -36,6 +36,15 @@ TEST(CertificateInfo, ReadsSubjectIssuerAndValidityWithMbedTls) {
     EXPECT_EQ(std::chrono::system_clock::to_time_t(info->not_after), 1609459200);
 }
 
+TEST(CertificateInfo, DatesPast2038AreRead) {
+    // tools/pki: valid 2089-01-01 to 2090-01-01. (32-bit time_t, as on armhf, ends in 2038.)
+    auto info = transport::read_certificate(pki_file("notyetvalid.pem"));
+    ASSERT_TRUE(info) << info.error().describe();
+    const auto since_epoch = std::chrono::duration_cast<std::chrono::seconds>(info->not_before.time_since_epoch());
+    EXPECT_EQ(since_epoch.count(), 3755376000LL);
+    EXPECT_EQ(std::chrono::duration_cast<std::chrono::hours>(info->not_after - info->not_before).count(), 365 * 24);
+}
+
 TEST(CertificateInfo, SomethingElseIsAnErrorNamingTheFile) {
     outpost::testing::TempDir dir;
     std::ofstream(dir.file("not-a-cert.pem")) << "hello\n";

@@ -6,7 +6,6 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 
 namespace outpost::transport::x509 {
 
@@ -16,15 +15,12 @@ std::string distinguished_name(const mbedtls_x509_name& name) {
     return buffer.data();
 }
 
+// Calendar arithmetic, not timegm(): armhf's time_t is 32 bits and ends in 2038, while device
+// certificates may well be valid beyond that.
 std::chrono::system_clock::time_point to_time_point(const mbedtls_x509_time& time) {
-    std::tm parts{};
-    parts.tm_year = time.year - 1900;
-    parts.tm_mon = time.mon - 1;
-    parts.tm_mday = time.day;
-    parts.tm_hour = time.hour;
-    parts.tm_min = time.min;
-    parts.tm_sec = time.sec;
-    return std::chrono::system_clock::from_time_t(::timegm(&parts));
+    using namespace std::chrono;
+    const sys_days date = year{time.year} / month{static_cast<unsigned>(time.mon)} / day{static_cast<unsigned>(time.day)};
+    return time_point_cast<system_clock::duration>(date + hours{time.hour} + minutes{time.min} + seconds{time.sec});
 }
 
 std::string format_time(const mbedtls_x509_time& time) {

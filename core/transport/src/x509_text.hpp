@@ -13,7 +13,7 @@ namespace outpost::transport::x509 {
 // "O=Outpost Dev, CN=localhost"; "?" when the name cannot be rendered.
 std::string distinguished_name(const mbedtls_x509_name& name);
 
-// The instant a certificate time stands for (certificate times are UTC).
+// The instant a certificate time stands for (certificate times are UTC), also past 2038.
 std::chrono::system_clock::time_point to_time_point(const mbedtls_x509_time& time);
 
 // "2021-01-01T00:00:00Z".
