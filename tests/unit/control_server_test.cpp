@@ -409,6 +409,31 @@ TEST_F(ControlServerTest, PeriodicTasksRunOnTheLoop) {
     EXPECT_TRUE(wait_until([&] { return runs.load() >= 3; }, 5s)) << "ran " << runs.load() << " times";
 }
 
+// The agent wakes the loop through the eventfd (a watchdog tick, a reload, stop()). A wake-up
+// that is not consumed leaves the eventfd readable, and every later poll returns at once.
+TEST_F(ControlServerTest, AWakeUpIsConsumedAndTheLoopSleepsAgain) {
+    wake_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    auto listening = ControlServer::listen(path_, wake_, short_timeouts());
+    ASSERT_TRUE(listening);
+    server_ = std::move(*listening);
+    std::atomic<int> turns{0};
+    loop_ = std::thread([this, &turns] {
+        while (!stopping_) {
+            (void)server_->poll_once([](const auto& requests) {
+                return std::vector<nlohmann::json>(requests.size(), nlohmann::json{{"ok", true}});
+            });
+            ++turns;
+        }
+    });
+    const std::uint64_t one = 1;
+    ASSERT_EQ(::write(wake_, &one, sizeof one), static_cast<ssize_t>(sizeof one));
+    ASSERT_TRUE(wait_until([&] { return turns.load() >= 1; }));
+    // Nothing else happens: the loop must be asleep in poll, not turning.
+    const int after_wake = turns.load();
+    EXPECT_FALSE(wait_until([&] { return turns.load() > after_wake + 5; }, 300ms))
+        << "the loop kept turning after one wake-up: " << turns.load() - after_wake << " turns";
+}
+
 TEST_F(ControlServerTest, GroupThatDoesNotExistIsAStartUpErrorNamingIt) {
     ControlOptions options;
     options.group = "outpost-no-such-group";

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 
@@ -364,6 +365,12 @@ Expected<void> ControlServer::poll_once(const BatchHandler& handler) {
         return server_error(std::string("poll: ") + std::strerror(errno));
     }
 
+    if ((fds[0].revents & POLLIN) != 0) {
+        // Consumed, or the eventfd stays readable and every later poll returns at once: the
+        // loop would spin at full CPU after the first wake-up (a watchdog tick, a reload).
+        std::uint64_t wakes = 0;
+        [[maybe_unused]] const auto consumed = ::read(wake_fd_, &wakes, sizeof wakes);
+    }
     const Clock::time_point now = Clock::now();
     std::vector<Pending> pending;
     for (std::size_t i = 2; i < fds.size(); ++i) {

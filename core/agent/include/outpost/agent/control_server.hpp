@@ -54,7 +54,8 @@ public:
     ControlServer(const ControlServer&) = delete;
     ControlServer& operator=(const ControlServer&) = delete;
 
-    // Returns after one turn; the wake fd (an eventfd owned by the caller) interrupts the wait.
+    // Returns after one turn; the wake fd (an eventfd owned by the caller) interrupts the wait,
+    // and is read (reset) when it did.
     Expected<void> poll_once(const BatchHandler& handler);
 
     void every(std::chrono::milliseconds interval, std::function<void()> task);
