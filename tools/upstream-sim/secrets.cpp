@@ -32,6 +32,12 @@ std::vector<std::string> kept_tokens;  // guarded by kept_mutex
 void keep_issued_tokens() { keep_tokens = true; }
 bool keeping_issued_tokens() { return keep_tokens; }
 
+void note_issued_token(const std::string& token) {
+  if (!keep_tokens) return;
+  std::lock_guard lock(kept_mutex);
+  kept_tokens.push_back(token);
+}
+
 std::vector<std::string> issued_tokens() {
   std::lock_guard lock(kept_mutex);
   return kept_tokens;
@@ -42,12 +48,7 @@ std::string random_token() {
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
     throw std::runtime_error("RAND_bytes failed");
   }
-  std::string token = to_hex(bytes.data(), bytes.size());
-  if (keep_tokens) {
-    std::lock_guard lock(kept_mutex);
-    kept_tokens.push_back(token);
-  }
-  return token;
+  return to_hex(bytes.data(), bytes.size());
 }
 
 std::string sha256_hex(std::string_view data) {
