@@ -1,8 +1,10 @@
-// Secrets never leave the agent. Through logins (refused and accepted), deliveries, failures
-// (401, 422, 500) and debug-level logging, no log line, status output (JSON and `outpostctl
-// status`), dead-letter answer or file the agent wrote holds a configured password, a bearer
-// token the upstream issued, or private key material; configuration errors never echo a
-// secret's value either; the files it writes are readable by its user only.
+// Secrets never leave the agent. With every upstream family that has a secret configured (DIN
+// and PMP passwords, the Sales Order client secret and signing key, the SmartSeller API key),
+// through logins (refused and accepted), deliveries, failures (401, 422, 500) and debug-level
+// logging, no log line, status output (JSON and `outpostctl status`), dead-letter answer or file
+// the agent wrote holds a configured secret, a token an upstream issued (DIN and PMP tokens,
+// Sales Order JWTs), or private key material; configuration errors never echo a secret's value
+// either; the files it writes are readable by its user only.
 //
 // The simulator stores only hashes of the tokens it issues; started with --expose-tokens it also
 // hands the test the real values (GET /admin/issued-tokens) to search for.
@@ -13,6 +15,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -77,10 +80,35 @@ void collect(std::vector<Output>& outputs, const std::string& who, AgentHarness&
     }
 }
 
+// The other upstream families' secrets, each known to the simulator and configured in the agent.
+constexpr const char* kSalesClientSecret = "so-client-s3cret-0042";
+constexpr const char* kPmpPassword = "pmp-s3cret-passw0rd";
+constexpr const char* kSmartSellerKey = "ss-s3cret-api-key-0042";
+
+std::string other_upstreams(const Simulator& sim) {
+    return "[upstream.sales-order]\nbase_url = \"" + sim.base_url() + "/sales-order\"\n" +
+           "client_id = \"partner-client-001\"\nclient_secret = \"" + kSalesClientSecret + "\"\n" +
+           "signing_key_file = \"" + pki_file("signing.key") + "\"\n" +
+           "[upstream.pmp]\nbase_url = \"" + sim.base_url() + "/pmp\"\nemail = \"api@pmpsmart.com\"\n" +
+           "password = \"" + kPmpPassword + "\"\n" +
+           "[upstream.smartseller]\nbase_url = \"" + sim.base_url() + "\"\napi_key = \"" + kSmartSellerKey + "\"\n";
+}
+
+void enqueue(AgentHarness& agent, const char* kind, const nlohmann::json& payload) {
+    const auto answer = agent.call({{"cmd", "enqueue"}, {"kind", kind}, {"payload", payload}});
+    ASSERT_TRUE(answer.value("ok", false)) << kind << ": " << answer.dump();
+}
+
 TEST(Secrets, NoSecretInLogsStatusOrFilesThroughLoginDeliveryAndFailures) {
     SimulatorOptions options;
     options.din_password = "s3cret-din-passw0rd";
-    options.extra_args = {"--expose-tokens"};
+    options.extra_args = {"--expose-tokens",
+                          "--sales-client-id", "partner-client-001",
+                          "--sales-client-secret", kSalesClientSecret,
+                          "--sales-public-key", pki_file("signing.pub"),
+                          "--pmp-email", "api@pmpsmart.com",
+                          "--pmp-password", kPmpPassword,
+                          "--smartseller-api-key", kSmartSellerKey};
     Simulator sim(options);
     const std::string wrong_password = "wr0ng-but-still-s3cret";
     TempDir scratch;
@@ -96,21 +124,35 @@ TEST(Secrets, NoSecretInLogsStatusOrFilesThroughLoginDeliveryAndFailures) {
     }
     TempDir state;
     {
-        AgentHarness agent(sim, /*link_up=*/false, &state);  // log_level = debug
+        AgentSettings settings;  // log_level = debug
+        settings.extra_config = other_upstreams(sim);
+        AgentHarness agent(sim, settings, &state);
         sim.admin_post("/admin/faults", {{"path", "/ssl/ifp/picking/order"}, {"statuses", {500, 422}}});
         for (int i = 0; i < 6; ++i) agent.enqueue_picking("SSL-S", i);
+        enqueue(agent, "sales-order",
+                {{"customer_code", "CUST-9"}, {"site_code", "SITE-001"}, {"sales_name", "John Doe"},
+                 {"address", "Jl. Sudirman No. 1"}, {"purchase_order_no", "PO-S-1"},
+                 {"products", {{{"product_code", "PROD-001"}, {"quantity", 2}}}}});
+        enqueue(agent, "pmp-order-insert",
+                {{"kode_order", "PMP-S-1"}, {"json_data", {{"outlet", "OUT-001"}, {"lines", {{{"sku", "A-1"}, {"qty", 2}}}}}},
+                 {"status", "new"}});
+        enqueue(agent, "stock-sync", {{"variation_id", 1003}, {"amount", 42}});
         agent.set_link(true);
-        ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"].get<int>() >= 2; })) << agent.log();
-        sim.admin_post("/admin/expire-tokens");  // a 401 on delivery, and a new login
         ASSERT_TRUE(wait_until([&] {
             const auto status = agent.status();
-            return status["outbox"]["delivered"].get<int>() + status["outbox"]["dead"].get<int>() == 6;
-        })) << agent.log();
+            return status["outbox"]["delivered"].get<int>() + status["outbox"]["dead"].get<int>() == 9;
+        })) << agent.status().dump() << "\n" << agent.log();
+        sim.admin_post("/admin/expire-tokens");  // the next picking meets a 401, and logs in again
+        agent.enqueue_picking("SSL-S", 6);
+        ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"].get<int>() == 9; }))
+            << agent.status().dump() << "\n" << agent.log();
         const auto stats = sim.stats();
-        ASSERT_GE(stats["logins"].get<int>(), 2) << stats.dump();         // two tokens issued to search for
+        ASSERT_GE(stats["by_path"]["/ifp/login"].get<int>(), 3) << stats.dump();  // refused, first, after the 401
         ASSERT_GE(stats["unauthorized"].get<int>(), 2) << stats.dump();   // the refused login and the 401
         ASSERT_GE(stats["server_errors"].get<int>(), 1) << stats.dump();  // the 500
-        ASSERT_GE(agent.status()["outbox"]["dead"].get<int>(), 1);        // the 422
+        // Every upstream logged in and delivered; the one dead letter is DIN's 422.
+        ASSERT_EQ(agent.status()["outbox"]["delivered"], 9) << agent.status().dump();
+        ASSERT_EQ(agent.status()["outbox"]["dead"], 1) << agent.status().dump();
         ASSERT_NE(agent.log().find("<7>debug"), std::string::npos) << "debug logging was not on";
         collect(outputs, "agent", agent, state, scratch);
 
@@ -125,13 +167,19 @@ TEST(Secrets, NoSecretInLogsStatusOrFilesThroughLoginDeliveryAndFailures) {
         EXPECT_EQ(socket_info.st_mode & 007, 0u) << "the control socket is open to others";
     }
 
-    std::vector<std::string> secrets = {options.din_password, wrong_password};
+    std::vector<std::string> secrets = {options.din_password, wrong_password, kSalesClientSecret, kPmpPassword,
+                                        kSmartSellerKey};
     const auto tokens = sim.admin_get("/admin/issued-tokens")["tokens"];
-    ASSERT_GE(tokens.size(), 2u) << tokens.dump();
+    ASSERT_GE(tokens.size(), 4u) << tokens.dump();  // DIN twice, PMP, Sales Order
+    EXPECT_TRUE(std::any_of(tokens.begin(), tokens.end(), [](const auto& token) {
+        return token.template get<std::string>().find('.') != std::string::npos;
+    })) << "no Sales Order JWT among " << tokens.dump();
     for (const auto& token : tokens) secrets.push_back(token.get<std::string>());
-    const auto key_lines = key_material(pki_file("client.key"));
-    ASSERT_FALSE(key_lines.empty());
-    secrets.insert(secrets.end(), key_lines.begin(), key_lines.end());
+    for (const char* key : {"client.key", "signing.key"}) {
+        const auto key_lines = key_material(pki_file(key));
+        ASSERT_FALSE(key_lines.empty()) << key;
+        secrets.insert(secrets.end(), key_lines.begin(), key_lines.end());
+    }
 
     for (const auto& [where, text] : outputs) {
         for (const auto& secret : secrets) {
