@@ -1,10 +1,10 @@
-// Secrets never leave the agent. With every upstream family that has a secret configured (DIN
-// and PMP passwords, the Sales Order client secret and signing key, the SmartSeller API key),
-// through logins (refused and accepted), deliveries, failures (401, 422, 500) and debug-level
-// logging, no log line, status output (JSON and `outpostctl status`), dead-letter answer or file
-// the agent wrote holds a configured secret, a token an upstream issued (DIN and PMP tokens,
-// Sales Order JWTs), or private key material; configuration errors never echo a secret's value
-// either; the files it writes are readable by its user only.
+// Secrets never leave the agent. With every upstream family that has a secret configured (DIN,
+// SMILE orders and PMP passwords, the Sales Order client secret and signing key, the SmartSeller
+// API key), through logins (refused and accepted), deliveries, failures (401, 422, 500) and
+// debug-level logging, no log line, status output (JSON and `outpostctl status`), dead-letter
+// answer or file the agent wrote holds a configured secret, a token an upstream issued (DIN,
+// SMILE orders and PMP tokens, Sales Order JWTs), or private key material; configuration errors
+// never echo a secret's value either; the files it writes are readable by its user only.
 //
 // The simulator stores only hashes of the tokens it issues; started with --expose-tokens it also
 // hands the test the real values (GET /admin/issued-tokens) to search for.
@@ -84,6 +84,7 @@ void collect(std::vector<Output>& outputs, const std::string& who, AgentHarness&
 constexpr const char* kSalesClientSecret = "so-client-s3cret-0042";
 constexpr const char* kPmpPassword = "pmp-s3cret-passw0rd";
 constexpr const char* kSmartSellerKey = "ss-s3cret-api-key-0042";
+constexpr const char* kOrdersPassword = "orders-s3cret-passw0rd";
 
 std::string other_upstreams(const Simulator& sim) {
     return "[upstream.sales-order]\nbase_url = \"" + sim.base_url() + "/sales-order\"\n" +
@@ -91,7 +92,9 @@ std::string other_upstreams(const Simulator& sim) {
            "signing_key_file = \"" + pki_file("signing.key") + "\"\n" +
            "[upstream.pmp]\nbase_url = \"" + sim.base_url() + "/pmp\"\nemail = \"api@pmpsmart.com\"\n" +
            "password = \"" + kPmpPassword + "\"\n" +
-           "[upstream.smartseller]\nbase_url = \"" + sim.base_url() + "\"\napi_key = \"" + kSmartSellerKey + "\"\n";
+           "[upstream.smartseller]\nbase_url = \"" + sim.base_url() + "\"\napi_key = \"" + kSmartSellerKey + "\"\n" +
+           "[upstream.smile-orders]\nbase_url = \"" + sim.base_url() + "\"\nusername = \"orders@test.example\"\n" +
+           "password = \"" + kOrdersPassword + "\"\n";
 }
 
 void enqueue(AgentHarness& agent, const char* kind, const nlohmann::json& payload) {
@@ -108,7 +111,9 @@ TEST(Secrets, NoSecretInLogsStatusOrFilesThroughLoginDeliveryAndFailures) {
                           "--sales-public-key", pki_file("signing.pub"),
                           "--pmp-email", "api@pmpsmart.com",
                           "--pmp-password", kPmpPassword,
-                          "--smartseller-api-key", kSmartSellerKey};
+                          "--smartseller-api-key", kSmartSellerKey,
+                          "--orders-user", "orders@test.example",
+                          "--orders-password", kOrdersPassword};
     Simulator sim(options);
     const std::string wrong_password = "wr0ng-but-still-s3cret";
     TempDir scratch;
@@ -137,21 +142,25 @@ TEST(Secrets, NoSecretInLogsStatusOrFilesThroughLoginDeliveryAndFailures) {
                 {{"kode_order", "PMP-S-1"}, {"json_data", {{"outlet", "OUT-001"}, {"lines", {{{"sku", "A-1"}, {"qty", 2}}}}}},
                  {"status", "new"}});
         enqueue(agent, "stock-sync", {{"variation_id", 1003}, {"amount", 42}});
+        sim.admin_post("/admin/orders", {{"id", 48211}, {"key_ssl", "SSL-2026-48211"}, {"status", "pending"},
+                                         {"items", {{{"id", 1}, {"material_code", "BCG-20"}, {"qty", 20}}}}});
+        enqueue(agent, "order-status",
+                {{"order_id", 48211}, {"status", "confirms"}, {"comment", "picked"}, {"updated_at", "2026-11-23T10:01:00+07:00"}});
         agent.set_link(true);
         ASSERT_TRUE(wait_until([&] {
             const auto status = agent.status();
-            return status["outbox"]["delivered"].get<int>() + status["outbox"]["dead"].get<int>() == 9;
+            return status["outbox"]["delivered"].get<int>() + status["outbox"]["dead"].get<int>() == 10;
         })) << agent.status().dump() << "\n" << agent.log();
         sim.admin_post("/admin/expire-tokens");  // the next picking meets a 401, and logs in again
         agent.enqueue_picking("SSL-S", 6);
-        ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"].get<int>() == 9; }))
+        ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"].get<int>() == 10; }))
             << agent.status().dump() << "\n" << agent.log();
         const auto stats = sim.stats();
         ASSERT_GE(stats["by_path"]["/ifp/login"].get<int>(), 3) << stats.dump();  // refused, first, after the 401
         ASSERT_GE(stats["unauthorized"].get<int>(), 2) << stats.dump();   // the refused login and the 401
         ASSERT_GE(stats["server_errors"].get<int>(), 1) << stats.dump();  // the 500
         // Every upstream logged in and delivered; the one dead letter is DIN's 422.
-        ASSERT_EQ(agent.status()["outbox"]["delivered"], 9) << agent.status().dump();
+        ASSERT_EQ(agent.status()["outbox"]["delivered"], 10) << agent.status().dump();
         ASSERT_EQ(agent.status()["outbox"]["dead"], 1) << agent.status().dump();
         ASSERT_NE(agent.log().find("<7>debug"), std::string::npos) << "debug logging was not on";
         collect(outputs, "agent", agent, state, scratch);
@@ -168,9 +177,9 @@ TEST(Secrets, NoSecretInLogsStatusOrFilesThroughLoginDeliveryAndFailures) {
     }
 
     std::vector<std::string> secrets = {options.din_password, wrong_password, kSalesClientSecret, kPmpPassword,
-                                        kSmartSellerKey};
+                                        kSmartSellerKey, kOrdersPassword};
     const auto tokens = sim.admin_get("/admin/issued-tokens")["tokens"];
-    ASSERT_GE(tokens.size(), 4u) << tokens.dump();  // DIN twice, PMP, Sales Order
+    ASSERT_GE(tokens.size(), 5u) << tokens.dump();  // DIN twice, SMILE orders, PMP, Sales Order
     EXPECT_TRUE(std::any_of(tokens.begin(), tokens.end(), [](const auto& token) {
         return token.template get<std::string>().find('.') != std::string::npos;
     })) << "no Sales Order JWT among " << tokens.dump();

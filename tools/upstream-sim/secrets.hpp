@@ -13,9 +13,9 @@ namespace upstream_sim {
 std::string random_token();
 
 // Test mode (--expose-tokens): from this call on, every token an API hands out (each calls
-// note_issued_token() when it issues one: DIN and PMP tokens, Sales Order JWTs) is also kept in
-// memory, in the clear, for GET /admin/issued-tokens. A secrets test needs the real values to
-// search the agent's logs and files for them; the stores still keep hashes only.
+// note_issued_token() when it issues one: DIN, SMILE orders and PMP tokens, Sales Order JWTs) is
+// also kept in memory, in the clear, for GET /admin/issued-tokens. A secrets test needs the real
+// values to search the agent's logs and files for them; the stores still keep hashes only.
 void keep_issued_tokens();
 bool keeping_issued_tokens();
 void note_issued_token(const std::string& token);  // nothing unless keep_issued_tokens()
