@@ -16,11 +16,12 @@ AgentHarness::AgentHarness(Simulator& sim, bool link_up, const TempDir* state_di
     process_ = std::make_unique<AgentProcess>(state_dir == nullptr ? *owned_dir_ : *state_dir, settings);
 }
 
-AgentHarness::AgentHarness(Simulator& sim, AgentSettings settings) : owned_dir_(std::make_unique<TempDir>()) {
+AgentHarness::AgentHarness(Simulator& sim, AgentSettings settings, const TempDir* state_dir)
+    : owned_dir_(state_dir == nullptr ? std::make_unique<TempDir>() : nullptr) {
     settings.upstream_base_url = sim.base_url();
     settings.din_user = sim.options().din_user;
     settings.din_password = sim.options().din_password;
-    process_ = std::make_unique<AgentProcess>(*owned_dir_, settings);
+    process_ = std::make_unique<AgentProcess>(state_dir == nullptr ? *owned_dir_ : *state_dir, settings);
 }
 
 void AgentHarness::enqueue_picking(const std::string& key_ssl, int number) {

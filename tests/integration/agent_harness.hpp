@@ -22,7 +22,8 @@ public:
     explicit AgentHarness(Simulator& sim, bool link_up = false, const TempDir* state_dir = nullptr,
                           const std::string& password = "");
     // Any other settings; the upstream URL and credentials are the simulator's.
-    AgentHarness(Simulator& sim, AgentSettings settings);
+    // `state_dir` as above.
+    AgentHarness(Simulator& sim, AgentSettings settings, const TempDir* state_dir = nullptr);
 
     nlohmann::json call(const nlohmann::json& request) { return process_->call(request); }
     nlohmann::json status() { return process_->status(); }

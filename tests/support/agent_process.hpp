@@ -32,6 +32,12 @@ struct AgentSettings {
     std::vector<std::string> environment{};
     std::string board = "sim";     // with boards_dir: a board file the test wrote
     std::string boards_dir{};
+    // [tls] files: names in the test PKI (client-expiring.pem, ...) or absolute paths.
+    std::string ca_file = "ca.pem";
+    std::string client_cert = "client.pem";
+    std::string client_key = "client.key";
+    std::string tls_extra{};      // more [tls] keys, as TOML lines
+    std::string control_extra{};  // more [control] keys, as TOML lines
 };
 
 class AgentProcess {

@@ -18,12 +18,15 @@
 
 namespace outpost::testing {
 
-std::string pki_file(const std::string& name) { return std::string(paths::kPkiDir) + "/" + name; }
+std::string pki_file(const std::string& name) {
+    return name.starts_with('/') ? name : std::string(paths::kPkiDir) + "/" + name;
+}
+std::string pki_rsa_file(const std::string& name) { return std::string(paths::kPkiRsaDir) + "/" + name; }
 
 Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {
     const std::string ready = dir_.file("ready.json");
     std::vector<std::string> argv{paths::kUpstreamSim, "--cert", pki_file(options_.server_cert), "--key",
-                                  pki_file(options_.server_key), "--client-ca", pki_file("ca.pem"), "--host",
+                                  pki_file(options_.server_key), "--client-ca", pki_file(options_.client_ca), "--host",
                                   "127.0.0.1", "--port", "0", "--admin-port", "0", "--db", dir_.file("sim.db"),
                                   "--ready-file", ready, "--din-user", options_.din_user, "--din-password",
                                   options_.din_password, "--token-ttl", std::to_string(options_.token_ttl_seconds)};

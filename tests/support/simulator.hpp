@@ -14,8 +14,9 @@
 namespace outpost::testing {
 
 struct SimulatorOptions {
-    std::string server_cert = "server.pem";  // file names inside the test PKI directory
+    std::string server_cert = "server.pem";  // file names inside the test PKI directory, or absolute paths
     std::string server_key = "server.key";
+    std::string client_ca = "ca.pem";
     std::string din_user = "demo";
     std::string din_password = "demo-password";
     int token_ttl_seconds = 3600;
@@ -48,5 +49,7 @@ private:
 };
 
 std::string pki_file(const std::string& name);
+// The same set of files made with RSA 2048 keys (tools/pki --rsa), for the TLS interop matrix.
+std::string pki_rsa_file(const std::string& name);
 
 }  // namespace outpost::testing

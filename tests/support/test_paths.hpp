@@ -15,6 +15,7 @@ inline constexpr const char* kUpstreamSim = OUTPOST_TEST_UPSTREAM_SIM;  // alway
 inline constexpr const char* kOutpostd = OUTPOST_TEST_OUTPOSTD;
 inline constexpr const char* kOutpostctl = OUTPOST_TEST_OUTPOSTCTL;
 inline constexpr const char* kPkiDir = OUTPOST_TEST_PKI_DIR;  // made by tools/pki (test fixture)
+inline constexpr const char* kPkiRsaDir = OUTPOST_TEST_PKI_RSA_DIR;  // tools/pki --rsa (test fixture)
 
 // Splits one of the command lines above into the words exec wants.
 inline std::vector<std::string> argv_of(std::string_view command) {

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include "outpost/config/config.hpp"
 #include "temp_dir.hpp"
@@ -234,6 +236,37 @@ INSTANTIATE_TEST_SUITE_P(
         for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
         return name;
     });
+
+// Hardening keys (docs/control-socket.md, docs/tls.md).
+TEST(Config, ControlGroupAndClientCertificateWarning) {
+    auto defaults = parse_config(kValid, "/etc/outpost/outpostd.toml");
+    ASSERT_TRUE(defaults) << defaults.error().describe();
+    EXPECT_EQ(defaults->control_group, "");
+    EXPECT_EQ(defaults->tls.client_cert_warn_days, 30);
+    EXPECT_EQ(defaults->tls.client_cert_check_interval.count(), 21600);
+
+    std::string text = kValid;
+    text.replace(text.find("[tls]\n"), 6,
+                 "group = \"outpost-producers\"\n[tls]\nclient_cert_warn_days = 0\nclient_cert_check_interval_s = 60\n");
+    auto config = parse_config(text, "/etc/outpost/outpostd.toml");
+    ASSERT_TRUE(config) << config.error().describe();
+    EXPECT_EQ(config->control_group, "outpost-producers");
+    EXPECT_EQ(config->tls.client_cert_warn_days, 0);
+    EXPECT_EQ(config->tls.client_cert_check_interval.count(), 60);
+
+    for (const auto& [bad, key] : std::vector<std::pair<std::string, std::string>>{
+             {"group = 5\n[tls]\n", "'control.group' must be a string"},
+             {"group = \"\"\n[tls]\n", "'control.group' must not be empty"},
+             {"[tls]\nclient_cert_warn_days = -1\n", "'tls.client_cert_warn_days' must be an integer from 0 to 3650"},
+             {"[tls]\nclient_cert_warn_days = \"30\"\n", "'tls.client_cert_warn_days' must be an integer"},
+             {"[tls]\nclient_cert_check_interval_s = 0\n", "'tls.client_cert_check_interval_s' must be a positive integer"}}) {
+        std::string broken = kValid;
+        broken.replace(broken.find("[tls]\n"), 6, bad);
+        auto refused = parse_config(broken, "/etc/outpost/outpostd.toml");
+        ASSERT_FALSE(refused) << bad;
+        EXPECT_NE(refused.error().message.find(key), std::string::npos) << refused.error().message;
+    }
+}
 
 }  // namespace
 }  // namespace outpost::config

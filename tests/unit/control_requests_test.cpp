@@ -45,7 +45,7 @@ TEST(ControlRequests, AFieldOfTheWrongTypeIsAnsweredAndTheConversationGoesOn) {
 }
 
 TEST(ControlRequests, ALineThatIsNotAnObjectEndsTheConversation) {
-    for (const std::string line : {"not json", "[1,2]", "\"cmd\"", ""}) {
+    for (const std::string line : {"not json", "[1,2]", "\"cmd\"", "{\"cmd\":", "\xff\xfe{}"}) {
         std::string input = "{\"cmd\":\"status\"}\n" + line + "\n{\"cmd\":\"status\"}\n";
         const auto frames = take_requests(input);
         ASSERT_EQ(frames.size(), 2u) << line;
@@ -71,6 +71,37 @@ TEST(ControlRequests, DeepNestingIsRefusedBeforeItIsParsed) {
     // Brackets inside strings are text, not nesting.
     std::string quoted = R"({"cmd":"x","reason":")" + std::string(100, '[') + "\"}\n";
     EXPECT_TRUE(take_requests(quoted).at(0).request);
+}
+
+TEST(ControlRequests, BlankLinesAskNothing) {
+    std::string input = "{\"cmd\":\"a\"}\n\n\r\n{\"cmd\":\"b\"}\n";
+    const auto frames = take_requests(input);
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_EQ(frames[1].request->at("cmd"), "b");
+}
+
+TEST(ControlRequests, AFinishedLineLongerThanAFrameIsRefused) {
+    std::string input = "{\"cmd\":\"" + std::string(kMaxFrameBytes, 'x') + "\"}\n{\"cmd\":\"status\"}\n";
+    const auto frames = take_requests(input);
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_TRUE(frames[0].close);
+    EXPECT_NE(frames[0].error.find("larger than"), std::string::npos);
+    EXPECT_TRUE(input.empty());
+}
+
+TEST(ControlRequests, TakesAtMostTheAskedNumberOfLines) {
+    std::string input;
+    for (int i = 0; i < 10; ++i) input += "{\"cmd\":\"n\",\"id\":" + std::to_string(i) + "}\n";
+    const auto frames = take_requests(input, 4);
+    ASSERT_EQ(frames.size(), 4u);
+    EXPECT_EQ(frames[3].request->at("id"), 3);
+    EXPECT_EQ(take_requests(input).size(), 6u);  // the rest waited, untouched
+}
+
+TEST(ControlRequests, AnUnfinishedLineAtTheLimitWaitsForItsEnd) {
+    std::string input(kMaxFrameBytes, 'x');
+    EXPECT_TRUE(take_requests(input).empty());
+    EXPECT_EQ(input.size(), kMaxFrameBytes);
 }
 
 TEST(ControlRequests, AnUnfinishedLineLongerThanAFrameIsRefused) {

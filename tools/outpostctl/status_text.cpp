@@ -33,6 +33,14 @@ std::string status_text(const nlohmann::json& status) {
         out += "WARNING   the outbox was damaged and moved aside to " + text_of(quarantine.value("moved_to", nlohmann::json())) +
                "; recover it with: outpostctl salvage FILE\n";
     }
+    if (const auto certificate = status.value("client_certificate", nlohmann::json()); certificate.is_object()) {
+        if (const auto warning = certificate.value("warning", nlohmann::json()); warning.is_string()) {
+            out += "WARNING   " + warning.get<std::string>() + "\n";
+        } else {
+            out += "client    certificate valid until " + text_of(certificate.value("not_after", nlohmann::json())) +
+                   " (" + text_of(certificate.value("days_left", nlohmann::json())) + " days left)\n";
+        }
+    }
     for (const auto& [name, upstream] : upstreams.items()) {
         out += "upstream  " + name + ": auth " + text_of(upstream.value("auth", nlohmann::json())) + ", circuit " +
                text_of(upstream.value("circuit", nlohmann::json())) + ", next attempt " +

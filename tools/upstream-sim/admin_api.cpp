@@ -2,6 +2,7 @@
 
 #include "admin_faults.hpp"
 #include "http_json.hpp"
+#include "secrets.hpp"
 
 #include <optional>
 #include <string>
@@ -49,6 +50,15 @@ void register_admin_api(httplib::Server& server, const AdminTargets& targets) {
     targets.stats.reset();
     send_json(res, 200, nlohmann::json{{"reset", true}});
   }));
+
+  // Test mode only (--expose-tokens): the bearer tokens handed out so far, in the clear.
+  server.Get("/admin/issued-tokens", [](const Request&, Response& res) {
+    if (!keeping_issued_tokens()) {
+      send_error(res, 404, "issued tokens are kept only with --expose-tokens");
+      return;
+    }
+    send_json(res, 200, nlohmann::json{{"tokens", issued_tokens()}});
+  });
 
   register_fault_admin(server, targets);
 

@@ -63,6 +63,7 @@ void login(const httplib::Request& req, httplib::Response& res, Store& store, St
   }
 
   const std::string token = random_token();
+  note_issued_token(token);
   const std::int64_t now = unix_now();
   const std::int64_t expires_at = now + token_ttl.seconds();
   store.add_token(sha256_hex(token), username, now, expires_at);

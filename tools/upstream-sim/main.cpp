@@ -17,10 +17,12 @@
 #include "order_store.hpp"
 #include "orders_api.hpp"
 #include "smile_login.hpp"
+#include "secrets.hpp"
 #include "stats.hpp"
 #include "store.hpp"
 #include "tls.hpp"
 #include "tls_faults.hpp"
+#include "tls_protocol.hpp"
 #include "token_ttl.hpp"
 
 #include <CLI/CLI.hpp>
@@ -66,6 +68,7 @@ struct Options {
   SalesOrderOptions sales_order;
   PmpOptions pmp;
   std::string smartseller_api_key = "demo-smartseller-key";
+  TlsProtocol tls_protocol;
 };
 
 void fail(const std::string& message) {
@@ -143,8 +146,12 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
 
   std::string tls_error;
   httplib::SSLServer api([&](SSL_CTX& ctx) {
-    return configure_server_tls(ctx, options.tls, tls_error) &&
-           tls_faults.install(ctx, tls_error);
+    if (!configure_server_tls(ctx, options.tls, tls_error) ||
+        !apply_tls_protocol(ctx, options.tls_protocol, tls_error)) {
+      return false;
+    }
+    record_tls_outcomes(ctx, stats);
+    return tls_faults.install(ctx, tls_error);
   });
   if (!api.is_valid()) {
     fail(tls_error.empty() ? "cannot set up TLS" : tls_error);
@@ -261,6 +268,25 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   return exit_code;
 }
 
+// --tls-min/--tls-max: the versions the API listener offers (interop tests of old and new
+// servers; the default is the contract's TLS 1.2 and newer), --sigalgs its signature algorithms.
+void add_tls_protocol_options(CLI::App& app, TlsProtocol& versions) {
+  const auto version_of = [](int& target) {
+    return [&target](const std::string& text) {
+      const auto version = parse_tls_version(text);
+      if (!version) throw CLI::ValidationError("TLS version", "expected 1.0, 1.1, 1.2 or 1.3");
+      target = *version;
+    };
+  };
+  app.add_option_function<std::string>("--tls-min", version_of(versions.min),
+                                       "Oldest TLS version offered: 1.0, 1.1, 1.2 (default) or 1.3");
+  app.add_option_function<std::string>("--tls-max", version_of(versions.max),
+                                       "Newest TLS version offered: 1.0, 1.1, 1.2 or 1.3 (default)");
+  app.add_option("--sigalgs", versions.sigalgs,
+                 "Signature algorithms for the server's own signatures, in OpenSSL's list form "
+                 "(default: OpenSSL's)");
+}
+
 int parse_and_run(int argc, char** argv) {
   // Before any thread exists, so every thread inherits the mask (see run()).
   sigset_t stop_signals;
@@ -317,6 +343,10 @@ int parse_and_run(int argc, char** argv) {
                "puts it on every request)");
   add_sales_order_options(app, options.sales_order);
   add_pmp_options(app, options.pmp);
+  add_tls_protocol_options(app, options.tls_protocol);
+  app.add_flag_callback("--expose-tokens", keep_issued_tokens,
+                        "Test mode: keep every issued token in the clear for GET "
+                        "/admin/issued-tokens (secrets tests search the agent's output for them)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -98,6 +98,7 @@ void PmpApi::login(const httplib::Request& req, httplib::Response& res) {
     return;
   }
   const std::string token = random_token();
+  note_issued_token(token);
   const std::int64_t now = unix_now();
   store_.add_pmp_token(sha256_hex(token), email, now, now + token_ttl_.seconds());
   stats_.on_login(true);

@@ -125,7 +125,9 @@ void SalesOrderApi::issue_token(httplib::Response& res, const std::string& clien
                               {"client_id", client_id},  {"iat", now},
                               {"exp", expires_at},       {"jti", random_token().substr(0, 16)},
                               {"gen", generation_.load()}};
-  send_json(res, 200, nlohmann::json{{"token", jwt_.issue(claims)}, {"expired_at", expires_at}});
+  const std::string token = jwt_.issue(claims);
+  note_issued_token(token);
+  send_json(res, 200, nlohmann::json{{"token", token}, {"expired_at", expires_at}});
 }
 
 std::optional<nlohmann::json> SalesOrderApi::token_claims(const std::string& token,

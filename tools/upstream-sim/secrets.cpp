@@ -5,6 +5,8 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <atomic>
+#include <mutex>
 #include <stdexcept>
 
 namespace upstream_sim {
@@ -21,7 +23,25 @@ std::string to_hex(const unsigned char* data, std::size_t size) {
   return out;
 }
 
+std::atomic<bool> keep_tokens{false};
+std::mutex kept_mutex;
+std::vector<std::string> kept_tokens;  // guarded by kept_mutex
+
 }  // namespace
+
+void keep_issued_tokens() { keep_tokens = true; }
+bool keeping_issued_tokens() { return keep_tokens; }
+
+void note_issued_token(const std::string& token) {
+  if (!keep_tokens) return;
+  std::lock_guard lock(kept_mutex);
+  kept_tokens.push_back(token);
+}
+
+std::vector<std::string> issued_tokens() {
+  std::lock_guard lock(kept_mutex);
+  return kept_tokens;
+}
 
 std::string random_token() {
   std::array<unsigned char, 32> bytes{};

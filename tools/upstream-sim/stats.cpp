@@ -61,12 +61,24 @@ void Stats::on_tls_refused() {
   ++tls_refused_;
 }
 
+void Stats::on_tls_handshake(const std::string& version) {
+  std::lock_guard lock(mutex_);
+  ++tls_versions_[version];  // a handful of names: OpenSSL's own strings
+}
+
+void Stats::on_tls_alert_sent(const std::string& description) {
+  std::lock_guard lock(mutex_);
+  ++tls_alerts_sent_[description];  // bounded: OpenSSL's fixed alert descriptions
+}
+
 void Stats::reset() {
   std::lock_guard lock(mutex_);
   requests_ = logins_ = login_failures_ = accepted_ = duplicates_ = 0;
   rejected_ = unauthorized_ = server_errors_ = out_of_order_ = 0;
   closed_without_answer_ = delayed_ = tls_refused_ = 0;
   by_path_.clear();
+  tls_versions_.clear();
+  tls_alerts_sent_.clear();
 }
 
 nlohmann::json Stats::to_json(bool up) const {
@@ -86,6 +98,8 @@ nlohmann::json Stats::to_json(bool up) const {
       {"tls_refused", tls_refused_},
       {"up", up},
       {"by_path", by_path_},
+      {"tls_versions", tls_versions_},
+      {"tls_alerts_sent", tls_alerts_sent_},
   };
 }
 

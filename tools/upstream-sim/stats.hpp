@@ -27,6 +27,10 @@ class Stats {
   void on_closed_without_answer(const std::string& path);
   void on_delayed();               // an answer (or hang-up) held back by delay_ms or latency
   void on_tls_refused();           // a handshake aborted by POST /admin/tls {"refuse": true}
+  // Every finished handshake by negotiated version ("TLSv1.2"), and every fatal alert the server
+  // sent by description ("protocol version"), so tests can tell which refusal happened.
+  void on_tls_handshake(const std::string& version);
+  void on_tls_alert_sent(const std::string& description);
 
   // Zeroes the counters (not the accepted data).
   void reset();
@@ -50,6 +54,8 @@ class Stats {
   std::uint64_t delayed_ = 0;
   std::uint64_t tls_refused_ = 0;
   std::map<std::string, std::uint64_t> by_path_;
+  std::map<std::string, std::uint64_t> tls_versions_;
+  std::map<std::string, std::uint64_t> tls_alerts_sent_;
 };
 
 }  // namespace upstream_sim

@@ -15,6 +15,7 @@
 #include "hal/network_link.hpp"
 #include "hal/sim/sim_network_link.hpp"
 #include "hal/watchdog.hpp"
+#include "outpost/agent/certificate_watch.hpp"
 #include "outpost/agent/control_server.hpp"
 #include "outpost/agent/delivery_worker.hpp"
 #include "outpost/agent/metrics.hpp"
@@ -26,6 +27,7 @@
 #include "outpost/intake/operation_kinds.hpp"
 #include "outpost/outbox/outbox.hpp"
 #include "outpost/transport/http_client.hpp"
+#include "request_guard.hpp"
 
 namespace outpost::agent {
 
@@ -45,6 +47,7 @@ struct Agent::Parts {
     std::vector<Upstream> upstreams;  // replaced only on the control thread, under upstreams_mutex
     std::mutex upstreams_mutex;       // the link observer (another thread) reads the list
     std::shared_ptr<Pruner> pruner;
+    std::unique_ptr<CertificateWatch> certificate_watch;  // tls.cert_file's expiry
     std::unique_ptr<ControlServer> control;
     std::atomic<bool> reload_requested{false};
     // Supervision (optional): READY=1 once serving, kicks from the control loop itself, which a
@@ -201,10 +204,10 @@ std::vector<nlohmann::json> Agent::Parts::handle(const std::vector<nlohmann::jso
     for (std::size_t i = 0; i < requests.size(); ++i) {
         const nlohmann::json& request = requests[i];
         if (request.value("cmd", "") != "enqueue") {
-            answers[i] = handle_one(request);
+            answers[i] = refuse_malformed([&] { return handle_one(request); });
             continue;
         }
-        auto prepared = prepare_enqueue(request);
+        auto prepared = refuse_malformed([&] { return prepare_enqueue(request); });
         if (auto* refused = std::get_if<nlohmann::json>(&prepared)) {
             answers[i] = std::move(*refused);
             continue;
@@ -299,6 +302,7 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
             answer["parked_lanes"].push_back(
                 {{"lane", lane.lane}, {"dead_operation", lane.dead_operation}, {"reason", lane.reason}});
         }
+        answer["client_certificate"] = certificate_watch->status();
         answer["ok"] = true;
         return answer;
     }
@@ -455,12 +459,14 @@ void Agent::Parts::reload() {
     for (const auto& [what, before, after] :
          {std::tuple<const char*, std::string, std::string>{"storage.outbox_path", config.outbox_path, fresh->outbox_path},
           {"control.socket_path", config.control_socket, fresh->control_socket},
+          {"control.group", config.control_group, fresh->control_group},
           {"board", config.board, fresh->board},
           {"device_id", config.device_id, fresh->device_id}}) {
         if (before != after) log::warning("agent", std::string(what) + " changes only at the next restart");
     }
     fresh->outbox_path = config.outbox_path;
     fresh->control_socket = config.control_socket;
+    fresh->control_group = config.control_group;
     fresh->board = config.board;
     fresh->device_id = config.device_id;
     auto replacement = build_upstreams(*fresh);
@@ -475,6 +481,9 @@ void Agent::Parts::reload() {
         upstreams = std::move(*replacement);  // the old workers (stopped) and connectors go here
     }
     config = *fresh;
+    // A rotated certificate (or another tls.cert_file) is what a reload is often for.
+    *certificate_watch = CertificateWatch(config.tls.cert_file, config.tls.client_cert_warn_days);
+    (void)certificate_watch->check();
     log::Level level{};
     if (log::parse_level(config.log_level, level)) log::set_level(level);
     if (auto started = start_workers(); !started) {
@@ -519,9 +528,18 @@ Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal
     if (!upstreams) return upstreams.error();
     parts->upstreams = std::move(*upstreams);
 
-    auto control = ControlServer::listen(config.control_socket, parts->wake_fd);
+    // The client certificate is read at start (a device without a usable one never half-starts)
+    // and again periodically, so its expiry is told in time, online or not.
+    parts->certificate_watch = std::make_unique<CertificateWatch>(config.tls.cert_file, config.tls.client_cert_warn_days);
+    if (auto readable = parts->certificate_watch->check(); !readable) return readable.error().with_context("tls.cert_file");
+
+    ControlOptions control_options;
+    control_options.group = config.control_group;
+    auto control = ControlServer::listen(config.control_socket, parts->wake_fd, control_options);
     if (!control) return control.error();
     parts->control = std::move(*control);
+    parts->control->every(config.tls.client_cert_check_interval,
+                          [watch = parts->certificate_watch.get()] { (void)watch->check(); });
 
     Parts* observed = parts.get();
     link.set_observer([observed](bool up) {

@@ -94,6 +94,15 @@ std::string prometheus_metrics(const nlohmann::json& status) {
         writer.sample("upstream_circuit_open", label("upstream", name), upstream.value("circuit", "closed") != "closed");
         writer.sample("upstream_auth_failed", label("upstream", name), upstream.value("auth", "") == "failed");
     }
+    // The client certificate (docs/tls.md): a fleet alerts on days left without parsing text.
+    const nlohmann::json certificate = status.value("client_certificate", nlohmann::json::object());
+    writer.family("client_certificate_days_left", "gauge", "Whole days until the client certificate expires.");
+    if (certificate.contains("days_left")) writer.sample("client_certificate_days_left", "", certificate["days_left"]);
+    writer.family("client_certificate_warning", "gauge",
+                  "1 while the client certificate needs attention (expiring, expired, not yet valid, unreadable).");
+    if (certificate.contains("state")) {
+        writer.sample("client_certificate_warning", "", certificate.value("state", "ok") != "ok");
+    }
     const nlohmann::json parked = status.value("parked_lanes", nlohmann::json::array());
     writer.family("parked_lanes", "gauge", "Lanes held back by a dead operation of a lane-blocking kind.");
     writer.sample("parked_lanes", "", parked.size());

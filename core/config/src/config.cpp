@@ -212,6 +212,31 @@ Expected<UpstreamConfig> parse_upstream(const std::string& name, const toml::tab
     return upstream;
 }
 
+// [control] group: who may use the control socket (docs/control-socket.md). Whether the group
+// exists is checked when the socket is made, at start.
+Expected<void> parse_control_group(const toml::table& control, Config& config, const std::string& source) {
+    if (!control.contains("group")) return {};
+    auto group = get_string(control, "control", "group", true, source);
+    if (!group) return group.error();
+    config.control_group = *group;
+    return {};
+}
+
+// [tls] client_cert_warn_days and client_cert_check_interval_s (docs/tls.md).
+Expected<void> parse_client_cert_warning(const toml::table& tls, Config& config, const std::string& source) {
+    if (const toml::node* days = tls.get("client_cert_warn_days"); days != nullptr) {
+        if (!days->is_integer() || days->as_integer()->get() < 0 || days->as_integer()->get() > 3650) {
+            return config_error(source, "'tls.client_cert_warn_days' must be an integer from 0 to 3650 (days)");
+        }
+        config.tls.client_cert_warn_days = static_cast<int>(days->as_integer()->get());
+    }
+    auto interval = get_positive(tls, "tls", "client_cert_check_interval_s",
+                                 config.tls.client_cert_check_interval.count(), source);
+    if (!interval) return interval.error();
+    config.tls.client_cert_check_interval = std::chrono::seconds(*interval);
+    return {};
+}
+
 }  // namespace
 
 const UpstreamConfig* Config::upstream(std::string_view name) const {
@@ -301,13 +326,21 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     config.sync_full = *sync == "full";
 
     const toml::table& control = get_table(root, "control") ? *get_table(root, "control") : empty;
-    if (auto ok = reject_unknown_keys(control, "control", {"socket_path"}, source); !ok) return ok.error();
+    if (auto ok = reject_unknown_keys(control, "control", {"socket_path", "group"}, source); !ok) return ok.error();
+    if (auto ok = parse_control_group(control, config, source); !ok) return ok.error();
     auto socket_path = get_string(control, "control", "socket_path", true, source);
     if (!socket_path) return socket_path.error();
     config.control_socket = resolve_path(*socket_path, source);
 
     const toml::table& tls = get_table(root, "tls") ? *get_table(root, "tls") : empty;
-    if (auto ok = reject_unknown_keys(tls, "tls", {"ca_file", "cert_file", "key_file"}, source); !ok) return ok.error();
+    if (auto ok = reject_unknown_keys(tls, "tls",
+                                      {"ca_file", "cert_file", "key_file", "client_cert_warn_days",
+                                       "client_cert_check_interval_s"},
+                                      source);
+        !ok) {
+        return ok.error();
+    }
+    if (auto ok = parse_client_cert_warning(tls, config, source); !ok) return ok.error();
     for (auto [key, target] : {std::pair{"ca_file", &config.tls.ca_file},
                                std::pair{"cert_file", &config.tls.cert_file},
                                std::pair{"key_file", &config.tls.key_file}}) {

@@ -72,25 +72,34 @@ Expected<nlohmann::json> parse_request(std::string_view line) {
     return std::move(*frame.request);
 }
 
-std::vector<Frame> take_requests(std::string& input) {
+std::vector<Frame> take_requests(std::string& input, std::size_t max_frames) {
     std::vector<Frame> frames;
+    const auto closing = [&](std::string message) {
+        // Whatever follows cannot be trusted to start a line.
+        frames.push_back(closing_error(std::move(message)));
+        input.clear();
+        return frames;
+    };
+    const std::string too_large = "request larger than " + std::to_string(kMaxFrameBytes) + " bytes";
     std::size_t start = 0;
-    std::size_t newline;
-    while ((newline = input.find('\n', start)) != std::string::npos) {
+    while (frames.size() < max_frames) {
+        const std::size_t newline = input.find('\n', start);
+        if (newline == std::string::npos) {
+            // What is left is an unfinished line: it may not grow past the limit either.
+            if (input.size() - start > kMaxFrameBytes) return closing(too_large);
+            break;
+        }
         const std::string_view line(input.data() + start, newline - start);
         start = newline + 1;
+        if (line.empty() || line == "\r") continue;  // a blank line (an interactive client's) asks nothing
+        if (line.size() > kMaxFrameBytes) return closing(too_large);
         frames.push_back(read_line(line));
         if (frames.back().close) {
-            // Whatever follows cannot be trusted to start a line.
             input.clear();
             return frames;
         }
     }
     input.erase(0, start);
-    if (input.size() > kMaxFrameBytes) {
-        frames.push_back(closing_error("request larger than " + std::to_string(kMaxFrameBytes) + " bytes"));
-        input.clear();
-    }
     return frames;
 }
 

@@ -1,11 +1,15 @@
 #include "outpost/transport/http_client.hpp"
 
 #include <curl/curl.h>
+#include <mbedtls/ssl.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <mutex>
 #include <string_view>
+
+#include "signature_algorithms.hpp"
+#include "tls_diagnostics.hpp"
 
 namespace outpost::transport {
 
@@ -66,12 +70,26 @@ size_t collect_header(char* data, size_t size, size_t count, void* user) {
     return size * count;
 }
 
-// Translates a curl failure into a reason an operator can act on.
-Error describe_failure(CURLcode code, const char* detail, const std::string& url, bool have_client_cert) {
+// The hint added to handshake failures that do not name their cause: a refused client
+// certificate looks like that from our side.
+std::string client_certificate_hint(bool have_client_cert, bool session_ended) {
+    if (!have_client_cert) return " (no client certificate was presented; the server may require one)";
+    return session_ended ? " (it may not accept this client certificate)"
+                         : " (the server may not accept this client certificate)";
+}
+
+// Translates a curl failure into a reason an operator can act on. `tls` holds what Mbed TLS
+// reported from inside the handshake (certificate checks, the server's alert), when anything.
+Error describe_failure(CURLcode code, const char* detail, const std::string& url, bool have_client_cert,
+                       const TlsDiagnostics& tls) {
     const std::string what = std::string(detail[0] != '\0' ? detail : curl_easy_strerror(code));
     const std::string where = " (" + url + ")";
     switch (code) {
         case CURLE_PEER_FAILED_VERIFICATION:
+            if (const auto why = tls.explain_certificate()) {
+                return failure(tls.only_host_name_mismatch() ? FailureKind::HostNameMismatch : FailureKind::ServerUntrusted,
+                               "server certificate refused: " + *why + where);
+            }
             if (what.find("Common Name") != std::string::npos || what.find("CN") != std::string::npos) {
                 return failure(FailureKind::HostNameMismatch,
                                "the server's certificate is not valid for this host name: " + what + where);
@@ -85,11 +103,26 @@ Error describe_failure(CURLcode code, const char* detail, const std::string& url
             return failure(FailureKind::Configuration,
                            "the client certificate or key cannot be used: " + what);
         case CURLE_SSL_CONNECT_ERROR:
+            if (const auto why = tls.explain_signature_algorithm()) {
+                return failure(FailureKind::TlsHandshake, "TLS handshake failed: " + *why + where);
+            }
+            if (const auto why = tls.explain_alert()) {
+                const bool about_version = tls.alert_received() == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION;
+                return failure(FailureKind::TlsHandshake,
+                               "TLS handshake failed: " + *why +
+                                   (about_version ? std::string() : client_certificate_hint(have_client_cert, false)) +
+                                   where);
+            }
+            // The server chose a version outside ours (an old server that ignores the versions a
+            // client offers): Mbed TLS ends the handshake itself.
+            if (what.find("-0x6E00") != std::string::npos) {
+                return failure(FailureKind::TlsHandshake,
+                               "TLS handshake failed: the server chose a TLS version this agent does not accept "
+                               "(TLS 1.2 or 1.3 only; a server limited to TLS 1.0 or 1.1 is refused): " +
+                                   what + where);
+            }
             return failure(FailureKind::TlsHandshake,
-                           "TLS handshake failed: " + what +
-                               (have_client_cert ? " (the server may not accept this client certificate)"
-                                                 : " (no client certificate was presented; the server may require one)") +
-                               where);
+                           "TLS handshake failed: " + what + client_certificate_hint(have_client_cert, false) + where);
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_CONNECT:
             return failure(FailureKind::Connect, "cannot connect: " + what + where);
@@ -99,12 +132,12 @@ Error describe_failure(CURLcode code, const char* detail, const std::string& url
         case CURLE_SEND_ERROR:
             // With TLS 1.3 the server checks the client certificate after the handshake, so a
             // refusal shows up as a fatal alert on the first read.
+            if (const auto why = tls.explain_alert()) {
+                return failure(FailureKind::TlsHandshake, "the server ended the TLS session: " + *why + where);
+            }
             if (what.find("alert") != std::string::npos || what.find("SSL") != std::string::npos) {
-                return failure(FailureKind::TlsHandshake,
-                               "the server ended the TLS session: " + what +
-                                   (have_client_cert ? " (it may not accept this client certificate)"
-                                                     : " (no client certificate was presented; the server may require one)") +
-                                   where);
+                return failure(FailureKind::TlsHandshake, "the server ended the TLS session: " + what +
+                                                              client_certificate_hint(have_client_cert, true) + where);
             }
             // The alert can also be lost: the server closes right after sending it, and when our
             // request is written first the write fails (EPIPE/ECONNRESET) and the kernel drops the
@@ -127,6 +160,15 @@ Error describe_failure(CURLcode code, const char* detail, const std::string& url
     }
 }
 
+// Called by libcurl for each new TLS connection, after it configured Mbed TLS and before the
+// handshake (CURLOPT_SSL_CTX_FUNCTION).
+CURLcode on_ssl_config(CURL*, void* ssl_config, void* diagnostics) {
+    auto& config = *static_cast<mbedtls_ssl_config*>(ssl_config);
+    static_cast<TlsDiagnostics*>(diagnostics)->attach(config);
+    use_signature_algorithms(config);
+    return CURLE_OK;
+}
+
 std::once_flag curl_global_once;
 CURLcode curl_global_result = CURLE_OK;
 
@@ -146,6 +188,7 @@ struct HeaderList {
 struct HttpClient::Impl {
     CURL* easy = nullptr;
     TlsSettings tls;
+    TlsDiagnostics diagnostics;  // hooked into every TLS connection of `easy`
     char error_buffer[CURL_ERROR_SIZE] = {};
     ~Impl() { curl_easy_cleanup(easy); }
 };
@@ -195,6 +238,10 @@ Expected<std::unique_ptr<HttpClient>> HttpClient::create(TlsSettings tls, Timeou
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect_body);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, collect_header);
+    if (curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, &on_ssl_config) != CURLE_OK ||
+        curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, &impl->diagnostics) != CURLE_OK) {
+        return failure(FailureKind::Configuration, "this libcurl cannot hook into Mbed TLS (CURLOPT_SSL_CTX_FUNCTION)");
+    }
     return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
 }
 
@@ -209,6 +256,7 @@ Expected<Response> HttpClient::perform(const Request& request) {
     if (!headers.add("Expect:")) return failure(FailureKind::Io, "out of memory building headers");
 
     impl_->error_buffer[0] = '\0';
+    impl_->diagnostics.reset();
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.list);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &response.body);
@@ -227,7 +275,8 @@ Expected<Response> HttpClient::perform(const Request& request) {
     const CURLcode code = curl_easy_perform(easy);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);  // the list dies with this call
     if (code != CURLE_OK) {
-        return describe_failure(code, impl_->error_buffer, request.url, !impl_->tls.cert_file.empty());
+        return describe_failure(code, impl_->error_buffer, request.url, !impl_->tls.cert_file.empty(),
+                                impl_->diagnostics);
     }
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
     return response;

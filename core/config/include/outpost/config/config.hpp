@@ -26,6 +26,10 @@ struct TlsConfig {
     std::string ca_file;
     std::string cert_file;
     std::string key_file;
+    // Warn (status and log) when the client certificate expires within this many days; 0 warns
+    // only once it has expired. Checked at start and every client_cert_check_interval.
+    int client_cert_warn_days = 30;
+    std::chrono::seconds client_cert_check_interval{6 * 3600};
 };
 
 // One [upstream.<name>] table. The keys every upstream has are checked here; the rest belong to
@@ -68,6 +72,7 @@ struct Config {
     std::int64_t max_bytes = 64LL << 20;    // [storage] their payload bytes
     std::chrono::hours retention{168};      // [storage] retention_hours: delivered operations kept
     std::string control_socket;
+    std::string control_group;  // [control] group: the socket's group (mode 0660); empty: the agent's
     std::string log_level = "info";
     // SIGTERM: in-flight requests get this long, then the process exits (what is still in flight
     // is sent again after the restart, same key). Below systemd's TimeoutStopSec.

@@ -13,14 +13,18 @@
 //   throw out of its main loop), and copy and dump a request without running out of stack. A
 //   new field the agent reads that way belongs in this list. Errors name the field and the
 //   expected type, never echo the input.
-// - take_requests() removes every complete line from the front of `input` and returns one
-//   Frame per line, in order. A line that is not a JSON object (or nests too deep) ends the
-//   conversation: its Frame has `close` set and everything after it is dropped (the stream can
-//   no longer be trusted to be in step). A well-formed object with a bad field gets an error
-//   and the conversation goes on. When what remains (an unfinished line) is longer than
-//   kMaxFrameBytes, a closing error Frame is added and `input` is emptied.
-// - Afterwards `input` holds no '\n' and at most kMaxFrameBytes bytes.
+// - take_requests() removes complete lines from the front of `input`, at most max_frames of
+//   them, and returns one Frame per line, in order; a blank line (empty or "\r") is skipped. A
+//   line that is not a JSON object (or nests too deep) ends the conversation: its Frame has
+//   `close` set and everything after it is dropped (the stream can no longer be trusted to be in
+//   step). A well-formed object with a bad field gets an error and the conversation goes on. A
+//   line longer than kMaxFrameBytes, or an unfinished one that has grown past it, gets a closing
+//   error Frame and `input` is emptied.
+// - Afterwards, unless max_frames lines were taken, `input` holds no '\n' and at most
+//   kMaxFrameBytes bytes. Taking a bounded number per call lets the server bound the answers it
+//   queues for a client that pipelines many requests.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +44,7 @@ struct Frame {
 
 [[nodiscard]] Expected<nlohmann::json> parse_request(std::string_view line);
 
-[[nodiscard]] std::vector<Frame> take_requests(std::string& input);
+[[nodiscard]] std::vector<Frame> take_requests(std::string& input,
+                                              std::size_t max_frames = static_cast<std::size_t>(-1));
 
 }  // namespace outpost::control
