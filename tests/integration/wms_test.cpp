@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -314,6 +315,24 @@ TEST(WmsOffline, NothingIsPulledOrSentOfflineAndBothStartSoonAfterTheLinkComesUp
     // Back offline: the next scheduled pull is not shown (nothing will happen until link up).
     agent.set_link(false);
     EXPECT_TRUE(pull_status(agent)["next_pull_at"].is_null());
+}
+
+TEST(WmsReload, SighupRebuildsThePullerAndKeepsTheCatalog) {
+    Simulator sim(wms_simulator());
+    AgentHarness agent(sim, wms_agent(sim, /*link_up=*/true));
+    ASSERT_TRUE(wait_for_pulls(agent, 1)) << agent.log();
+    sim.admin_post("/admin/wms/clear-requests");
+    ASSERT_EQ(::kill(agent.pid(), SIGHUP), 0);
+    // The new puller starts from the kept watermarks: an incremental pull of every type.
+    ASSERT_TRUE(wait_until([&] {
+        const auto log = sim.admin_get("/admin/wms/requests");
+        return log["requests"].size() >= 6;
+    })) << agent.log();
+    const auto requests = sim.admin_get("/admin/wms/requests");
+    for (const auto& request : requests["requests"]) EXPECT_TRUE(request["updated_since"].is_string()) << request.dump();
+    EXPECT_EQ(catalog_types(agent)["materials"]["records"], 250);
+    ASSERT_TRUE(enqueue(agent, "disposal-cancellation", cancellation("DI-2026-0042", 12)).value("ok", false));
+    ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; })) << agent.log();
 }
 
 TEST(WmsOutpostctl, CatalogLookupsAndStatus) {
