@@ -335,6 +335,35 @@ TEST(WmsReload, SighupRebuildsThePullerAndKeepsTheCatalog) {
     ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; })) << agent.log();
 }
 
+// The pull threads are not WMS's own: the SMILE orders connector's pick-list pull runs on one
+// too, once its statuses are configured.
+TEST(PickListPulls, TheAgentRunsTheSmileOrdersPickListPullWhileOnline) {
+    SimulatorOptions options = wms_simulator();
+    options.extra_args.insert(options.extra_args.end(), {"--orders-user", "ops@demo.example", "--orders-password", "ops-pw"});
+    Simulator sim(options);
+    sim.admin_post("/admin/orders", {{"id", 48211},
+                                     {"key_ssl", "SSL-2026-000123"},
+                                     {"status", "allocated"},
+                                     {"items", {{{"id", 1}, {"material_code", "BCG-20"}, {"qty", 20}}}}});
+    AgentSettings settings = wms_agent(sim, /*link_up=*/false, "pull_types = []\n");
+    settings.extra_config += "[upstream.smile-orders]\nbase_url = \"" + sim.base_url() +
+                             "\"\nusername = \"ops@demo.example\"\npassword = \"ops-pw\"\n"
+                             "pick_list_statuses = [\"allocated\"]\npick_list_interval_s = 3600\n";
+    AgentHarness agent(sim, settings);
+    const auto pulls = agent.status()["catalog"]["pulls"];
+    ASSERT_TRUE(pulls.contains("smile-orders/pick-lists")) << pulls.dump();
+    EXPECT_FALSE(pulls.contains(kPuller)) << "pull_types = [] turns the WMS pull off";
+    EXPECT_EQ(sim.stats()["requests"], 0);
+
+    agent.set_link(true);
+    ASSERT_TRUE(wait_until([&] {
+        return agent.status()["catalog"]["pulls"]["smile-orders/pick-lists"].value("pulls_completed", 0) >= 1;
+    })) << agent.status().dump(2) << "\n" << agent.log();
+    EXPECT_GE(sim.stats()["by_path"].value("/v2/orders", 0), 1);
+    const auto pull = agent.status()["catalog"]["pulls"]["smile-orders/pick-lists"];
+    EXPECT_EQ(pull["last_result"].get<std::string>().rfind("1 pick list(s) (allocated)", 0), 0u) << pull.dump();
+}
+
 TEST(WmsOutpostctl, CatalogLookupsAndStatus) {
     Simulator sim(wms_simulator());
     AgentHarness agent(sim, wms_agent(sim, /*link_up=*/true));

@@ -6,6 +6,7 @@
 
 #include "outpost/catalog/catalog.hpp"
 #include "outpost/connectors/registry.hpp"
+#include "outpost/connectors/smile_orders_connector.hpp"
 #include "outpost/connectors/wms_connector.hpp"
 #include "outpost/connectors/wms_master_data.hpp"
 #include "temp_dir.hpp"
@@ -89,6 +90,37 @@ TEST(WmsSettings, TheRegistryBuildsItOnlyWithACatalog) {
     ASSERT_EQ((*with)->pullers().size(), 1u);
     EXPECT_EQ((*with)->pullers()[0]->name(), "wms/master-data");
     EXPECT_EQ((*with)->pullers()[0]->interval().count(), 900);
+}
+
+TEST(SmileOrdersPickLists, TheConnectorOffersItsPullOnlyWithStatusesAndACatalog) {
+    config::UpstreamConfig upstream;
+    upstream.name = "smile-orders";
+    upstream.base_url = "https://smile.example.com";
+    upstream.secrets = {{"password", "pw"}};
+    upstream.options = {{"username", "ops@example.com"}};
+    outpost::testing::TempDir dir;
+    auto catalog = catalog::Catalog::open(dir.file("catalog.db"));
+    ASSERT_TRUE(catalog);
+    auto without_statuses = make_connector(upstream, ConnectorContext{"f.toml", "hh-1", catalog->get()});
+    ASSERT_TRUE(without_statuses) << without_statuses.error().describe();
+    EXPECT_TRUE((*without_statuses)->pullers().empty());
+
+    upstream.options["pick_list_statuses"] = {"allocated", "confirmed"};
+    upstream.options["pick_list_interval_s"] = 120;
+    auto with = make_connector(upstream, ConnectorContext{"f.toml", "hh-1", catalog->get()});
+    ASSERT_TRUE(with) << with.error().describe();
+    ASSERT_EQ((*with)->pullers().size(), 1u);
+    EXPECT_EQ((*with)->pullers()[0]->name(), "smile-orders/pick-lists");
+    EXPECT_EQ((*with)->pullers()[0]->interval().count(), 120);
+    auto no_catalog = make_connector(upstream, ConnectorContext{"f.toml", "hh-1", nullptr});
+    ASSERT_TRUE(no_catalog);
+    EXPECT_TRUE((*no_catalog)->pullers().empty());
+
+    upstream.options["pick_list_page_size"] = 501;
+    auto bad = make_connector(upstream, ConnectorContext{"f.toml", "hh-1", catalog->get()});
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("'upstream.smile-orders.pick_list_page_size'"), std::string::npos)
+        << bad.error().message;
 }
 
 TEST(PercentEncode, KeepsUnreservedAndEncodesTheRest) {

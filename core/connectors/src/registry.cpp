@@ -49,7 +49,7 @@ Expected<std::unique_ptr<Connector>> make_smile_orders(const config::UpstreamCon
                                                        const ConnectorContext& context) {
     auto settings = smile_orders_settings(upstream, context.config_source, context.device_id);
     if (!settings) return settings.error();
-    return std::unique_ptr<Connector>(std::make_unique<SmileOrdersConnector>(std::move(*settings)));
+    return std::unique_ptr<Connector>(std::make_unique<SmileOrdersConnector>(std::move(*settings), context.catalog));
 }
 
 Expected<std::unique_ptr<Connector>> make_wms(const config::UpstreamConfig& upstream, const ConnectorContext& context) {
