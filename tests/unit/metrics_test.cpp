@@ -32,5 +32,16 @@ TEST(Metrics, StatusBecomesPrometheusText) {
     EXPECT_LT(text.find("# HELP outpost_upstream_stalled"), text.find("outpost_upstream_stalled{"));
 }
 
+TEST(Metrics, CatalogFlagsAndPulls) {
+    const nlohmann::json status = {
+        {"catalog", {{"flagged_since_start", 4},
+                     {"pulls", {{"wms/master-data", {{"pulls_completed", 2}, {"consecutive_failures", 1}}}}}}}};
+    const std::string text = prometheus_metrics(status);
+    EXPECT_NE(text.find("outpost_catalog_flagged_total 4\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("outpost_catalog_pulls_total{puller=\"wms/master-data\"} 2\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("outpost_catalog_pull_consecutive_failures{puller=\"wms/master-data\"} 1\n"), std::string::npos)
+        << text;
+}
+
 }  // namespace
 }  // namespace outpost::agent

@@ -12,37 +12,18 @@
 #include <iterator>
 #include <string>
 
-#include "outpost/control/client.hpp"
+#include "catalog_commands.hpp"
+#include "control_call.hpp"
 #include "status_text.hpp"
 
 namespace {
 
-constexpr int kRefused = 1;
-constexpr int kUnreachable = 2;
+using outpost::ctl::call;
+using outpost::ctl::kRefused;
 
 std::string default_socket() {
     const char* from_env = std::getenv("OUTPOST_SOCKET");
     return from_env != nullptr ? from_env : "/run/outpost/outpostd.sock";
-}
-
-// Sends one request; prints the error and returns the exit code on failure.
-int call(const std::string& socket, const nlohmann::json& request, nlohmann::json& answer) {
-    auto client = outpost::control::ControlClient::connect(socket);
-    if (!client) {
-        std::fprintf(stderr, "outpostctl: %s\n", client.error().message.c_str());
-        return kUnreachable;
-    }
-    auto reply = client->call(request);
-    if (!reply) {
-        std::fprintf(stderr, "outpostctl: %s\n", reply.error().message.c_str());
-        return kUnreachable;
-    }
-    answer = std::move(*reply);
-    if (!answer.value("ok", false)) {
-        std::fprintf(stderr, "outpostctl: %s\n", answer.value("error", std::string("request refused")).c_str());
-        return kRefused;
-    }
-    return 0;
 }
 
 }  // namespace
@@ -84,6 +65,9 @@ int main(int argc, char** argv) {
     std::string drop_reason;
     dead_drop->add_option("-r,--reason", drop_reason, "why it is dropped (kept in the audit table)")->required();
 
+    outpost::ctl::CatalogCommands catalog;
+    outpost::ctl::add_catalog_commands(app, catalog);
+
     auto* sim = app.add_subcommand("sim", "control the sim board (tests, demo)");
     sim->require_subcommand(1);
     auto* sim_link = sim->add_subcommand("link", "take the simulated network link up or down");
@@ -105,9 +89,13 @@ int main(int argc, char** argv) {
         if (const int code = call(socket, request, answer); code != 0) return code;
         // Printed only now: the answer arrives after the commit.
         std::printf("%lld\n", answer.value("id", 0LL));
+        std::fflush(stdout);  // the id first, also when stderr's notes below go to the same file
         if (answer.value("duplicate", false)) {
             std::fprintf(stderr, "outpostctl: already queued under key %s\n",
                          answer.value("idempotency_key", std::string()).c_str());
+        }
+        if (const auto flag = answer.value("flagged", std::string()); !flag.empty()) {
+            std::fprintf(stderr, "outpostctl: accepted, flagged: %s\n", flag.c_str());
         }
         return 0;
     }
@@ -116,6 +104,7 @@ int main(int argc, char** argv) {
         std::fputs(answer.value("text", std::string()).c_str(), stdout);
         return 0;
     }
+    if (auto code = outpost::ctl::run_catalog_command(catalog, socket)) return *code;
     if (kinds->parsed()) {
         if (const int code = call(socket, {{"cmd", "kinds"}}, answer); code != 0) return code;
         for (const auto& entry : answer["kinds"]) {

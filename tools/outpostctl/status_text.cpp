@@ -60,6 +60,17 @@ std::string status_text(const nlohmann::json& status) {
                ": " + text_of(lane.value("reason", nlohmann::json())) + " (outpostctl dead retry " + id +
                ", or dead drop " + id + " --reason TEXT)\n";
     }
+    const auto catalog = status.value("catalog", nlohmann::json::object());
+    const auto pulls = catalog.value("pulls", nlohmann::json::object());
+    for (const auto& [name, pull] : pulls.items()) {
+        out += "pull      " + name + ": last success " + text_of(pull.value("last_success_at", nlohmann::json())) +
+               ", next " + text_of(pull.value("next_pull_at", nlohmann::json())) + ", last error " +
+               text_of(pull.value("last_error", nlohmann::json())) + "\n";
+    }
+    if (catalog.value("flagged_since_start", 0) > 0) {
+        out += "catalog   " + text_of(catalog.value("flagged_since_start", nlohmann::json())) +
+               " operation(s) accepted unchecked (stale catalog) since start; see outpostctl catalog status\n";
+    }
     return out;
 }
 

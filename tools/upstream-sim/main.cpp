@@ -5,6 +5,7 @@
 // --admin-port 0 --ready-file F, wait for F, and read the ports from it.
 #include "admin_api.hpp"
 #include "admin_orders.hpp"
+#include "admin_wms.hpp"
 #include "api_hooks.hpp"
 #include "din_api.hpp"
 #include "faults.hpp"
@@ -24,6 +25,8 @@
 #include "tls_faults.hpp"
 #include "tls_protocol.hpp"
 #include "token_ttl.hpp"
+#include "wms_api.hpp"
+#include "wms_data.hpp"
 
 #include <CLI/CLI.hpp>
 #include <httplib.h>
@@ -63,6 +66,9 @@ struct Options {
   std::string ready_file;
   DinSettings din{"demo", "demo-password"};
   SmileAccount orders{"orders@demo.example", "orders-password"};  // SMILE /auth/login
+  SmileAccount wms{"wms@demo.example", "wms-password"};  // SMILE /auth/login
+  std::string wms_data;                                  // --wms-data: seed file, else generated
+  std::int64_t wms_materials = 1203;                     // generated materials (3 pages of 500)
   std::int64_t token_ttl_seconds = 3600;
   bool device_header_required = true;
   SalesOrderOptions sales_order;
@@ -122,15 +128,24 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   std::optional<PartnerStore> partner_store;
   std::optional<SmartSellerStore> smartseller_store;
   std::optional<OrderStore> orders;
+  std::optional<WmsData> wms_data;
   try {
     store.emplace(options.db);
     partner_store.emplace(partner_db_path(options.db));
     smartseller_store.emplace(options.db);
     orders.emplace(options.db);
+    wms_data.emplace(options.wms_data.empty()
+                         ? generate_wms_seed(options.wms_materials, std::time(nullptr))
+                         : load_wms_seed(options.wms_data));
   } catch (const StoreError& e) {
     fail(e.what());
     return exit_failure;
+  } catch (const WmsDataError& e) {
+    fail(e.what());
+    return exit_failure;
   }
+  WmsDisposals wms_disposals(*wms_data);
+  WmsRequestLog wms_requests;
   Stats stats;
   Faults faults;
   TlsFaults tls_faults(stats);  // outlives api, whose SSL_CTX calls into it
@@ -179,8 +194,10 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   SmartSellerKey smartseller_key(options.smartseller_api_key);
   register_smartseller_api(api, gate, *smartseller_store, stats, smartseller_key);
   // One SMILE /auth/login for every SMILE area; each area adds its account here.
-  register_smile_login(api, gate, *store, stats, {options.orders}, token_ttl);
+  register_smile_login(api, gate, *store, stats, {options.orders, options.wms}, token_ttl);
   register_orders_api(api, gate, *store, *orders, stats);
+  const WmsTargets wms{*store, stats, *wms_data, wms_disposals, wms_requests};
+  register_wms_api(api, gate, wms);
   gate.install_fallback(api);
 
   httplib::Server admin;
@@ -188,6 +205,7 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   pmp.register_admin(admin);
   register_smartseller_admin(admin, *smartseller_store, smartseller_key);  // before the catch-all
   register_orders_admin(admin, *orders);
+  register_wms_admin(admin, wms);
   register_admin_api(admin, AdminTargets{*store, stats, faults, tls_faults, token_ttl});
 
   const int port = bind_listener(api, bind_address, options.port);
@@ -331,6 +349,19 @@ int parse_and_run(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--orders-password", options.orders.password,
                  "SMILE login password for the order endpoints (default: the demo password)");
+  app.add_option("--wms-user", options.wms.email,
+                 "SMILE login (POST /auth/login) email for the WMS endpoints")
+      ->capture_default_str();
+  app.add_option("--wms-password", options.wms.password,
+                 "SMILE login password for the WMS endpoints (default: the demo password)");
+  app.add_option("--wms-data", options.wms_data,
+                 "JSON file with the WMS master data and disposal instructions to serve "
+                 "(default: a generated data set)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--wms-materials", options.wms_materials,
+                 "Materials in the generated WMS data set")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000}))
+      ->capture_default_str();
   app.add_option("--token-ttl", options.token_ttl_seconds, "Token lifetime in seconds")
       ->check(CLI::Range(std::int64_t{0}, TokenTtl::max_seconds))
       ->capture_default_str();

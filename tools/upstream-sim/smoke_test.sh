@@ -415,6 +415,45 @@ out=$(ss POST /stock-opname ss-5 '{"warehouse_id": 0, "description": "o", "stock
 check "injected 429 in SmartSeller's shape with Retry-After" "429 Failed 3" \
       "$(status_of "$out") $(body_of "$out" | jq -r .response) $(grep -i '^retry-after:' "$work/headers" | tr -dc 0-9)"
 
+# --- SMILE WMS: login, master data, disposal cancellation --------------------------------
+wms_out=$(call POST /auth/login -d '{"email":"wms@demo.example","password":"wms-password"}')
+check "WMS login 200" 200 "$(status_of "$wms_out")"
+wms=$(body_of "$wms_out" | jq -r .data.token)
+check "WMS login wrong password 401" 401 \
+      "$(status_of "$(call POST /auth/login -d '{"email":"wms@demo.example","password":"nope"}')")"
+check "master data without token 401" 401 "$(status_of "$(call GET '/v2/materials')")"
+out=$(call GET '/v2/materials?page=3&paginate=500' -H "Authorization: Bearer $wms")
+check "materials page 3 of 3" "200 3 1203 203" \
+      "$(status_of "$out") $(body_of "$out" | jq -r '"\(.meta.total_page) \(.meta.total_item) \(.data | length)"')"
+out=$(call GET '/v2/materials?page=1&paginate=500' -H "Authorization: Bearer $wms")
+check "contract's BCG-20 served" "BCG-20 08991234567895 vial true" \
+      "$(body_of "$out" | jq -r '.data[] | select(.id == 12) | "\(.code) \(.gtin) \(.uom) \(.is_batch)"')"
+check "paginate above 500 is 422" 422 \
+      "$(status_of "$(call GET '/v2/entities?paginate=501' -H "Authorization: Bearer $wms")")"
+check "updated_since without offset is 422" 422 \
+      "$(status_of "$(call GET '/v2/entities?updated_since=2026-01-01T00:00:00' -H "Authorization: Bearer $wms")")"
+check "records upserted" 1 "$(curl -sS -X POST "$admin/admin/wms/records" \
+      -d '{"type":"entities","records":[{"id":7,"code":"ENT-007","name":"Changed"}]}' | jq -r .upserted)"
+since=$(date -u -d '-5 seconds' +%Y-%m-%dT%H:%M:%S+00:00)
+out=$(call GET "/v2/entities?updated_since=${since/+/%2B}" -H "Authorization: Bearer $wms")
+check "updated_since brings only the change" "1 Changed" \
+      "$(body_of "$out" | jq -r '"\(.meta.total_item) \(.data[0].name)"')"
+cancel() {  # key body
+  call POST /wms/disposal/cancellation -H "Authorization: Bearer $wms" -H "Idempotency-Key: $1" -d "$2"
+}
+dc='{"disposal_instruction_no":"DI-2026-0042","entity_id":12,"reason":"wrong batch","cancelled_at":"2026-11-23T11:00:00+07:00","cancelled_by":"op-0042"}'
+out=$(cancel dc-1 "$dc")
+check "cancellation 200" "200 cancelled" "$(status_of "$out") $(body_of "$out" | jq -r .data.status)"
+check "replay 409" 409 "$(status_of "$(cancel dc-1 "$dc")")"
+check "another key, same instruction 422" 422 "$(status_of "$(cancel dc-2 "$dc")")"
+check "unknown instruction 404" 404 "$(status_of "$(cancel dc-3 "${dc/0042/7777}")")"
+check "executed instruction 422" 422 \
+      "$(status_of "$(cancel dc-4 "$(jq -c '.disposal_instruction_no = "DI-2026-0900" | .entity_id = 1' <<<"$dc")")")"
+check "bad entity_id 422" "422 entity_id" \
+      "$(out=$(cancel dc-5 "$(jq -c '.entity_id = 0' <<<"$dc")"); echo "$(status_of "$out") $(body_of "$out" | jq -r '.errors | keys[0]')")"
+check "cancellations listed" "dc-1" "$(curl -sS "$admin/admin/wms/cancellations" | jq -r '[.cancellations[].idempotency_key] | join(" ")')"
+check "master-data requests logged" true "$(curl -sS "$admin/admin/wms/requests" | jq -r '.requests | length == 3')"
+
 # --- shutdown, restart: still deduplicates ------------------------------------------------
 stop_sim TERM
 check "SIGTERM exits 0" 0 "$sim_rc"

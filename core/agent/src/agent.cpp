@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 #include <tuple>
+#include <utility>
 #include <variant>
 
 #include "hal/network_link.hpp"
@@ -20,7 +21,9 @@
 #include "outpost/agent/delivery_worker.hpp"
 #include "outpost/agent/metrics.hpp"
 #include "outpost/agent/pruner.hpp"
+#include "outpost/agent/pull_worker.hpp"
 #include "outpost/agent/status_report.hpp"
+#include "outpost/catalog/catalog.hpp"
 #include "outpost/common/log.hpp"
 #include "outpost/config/secret_files.hpp"
 #include "outpost/connectors/registry.hpp"
@@ -28,6 +31,7 @@
 #include "outpost/outbox/outbox.hpp"
 #include "outpost/transport/http_client.hpp"
 #include "request_guard.hpp"
+#include "catalog_commands.hpp"
 
 namespace outpost::agent {
 
@@ -38,11 +42,15 @@ struct Agent::Parts {
     int wake_fd = -1;
     std::atomic<bool> stopping{false};
     std::unique_ptr<outbox::Outbox> outbox;
+    std::unique_ptr<catalog::Catalog> catalog;  // before upstreams: their pullers write to it
     // One per [upstream.<name>] table, in config order.
     struct Upstream {
         std::string name;
         std::unique_ptr<connectors::Connector> connector;
         std::unique_ptr<DeliveryWorker> worker;
+        // One per puller the connector offers (master data, pick lists); declared last, so they
+        // stop before the connector that owns their pullers goes.
+        std::vector<std::unique_ptr<PullWorker>> pullers;
     };
     std::vector<Upstream> upstreams;  // replaced only on the control thread, under upstreams_mutex
     std::mutex upstreams_mutex;       // the link observer (another thread) reads the list
@@ -59,12 +67,19 @@ struct Agent::Parts {
     std::condition_variable ticker_wake;
     bool ticker_stopping = false;
     std::thread ticker;
+    // Operations accepted with a catalog flag (stale catalog), since start; control thread only.
+    std::int64_t flagged_total = 0;
+    std::string last_flag;
+    bool flagging = false;  // the last catalog-checked operation was flagged
 
     ~Parts() {
         if (link != nullptr) link->set_observer({});
         stop_watchdog_ticker();
-        // Workers join before the connectors and the outbox they use go away.
-        for (auto& upstream : upstreams) upstream.worker.reset();
+        // Workers join before the connectors, the catalog and the outbox they use go away.
+        for (auto& upstream : upstreams) {
+            upstream.pullers.clear();
+            upstream.worker.reset();
+        }
         if (wake_fd >= 0) ::close(wake_fd);
     }
 
@@ -78,7 +93,10 @@ struct Agent::Parts {
         for (auto& upstream : upstreams) upstream.worker->notify_enqueued();
     }
     void stop_workers() {
-        for (auto& upstream : upstreams) upstream.worker->stop();
+        for (auto& upstream : upstreams) {
+            for (auto& puller : upstream.pullers) puller->stop();
+            upstream.worker->stop();
+        }
     }
     Expected<std::vector<Upstream>> build_upstreams(const config::Config& with);
     Expected<void> start_workers();
@@ -118,7 +136,10 @@ struct Agent::Parts {
     std::atomic<std::int64_t> sim_clock_offset_ms{0};
     bool clock_was_plausible = true;
     UnixMillis device_now() const { return wall_clock_now_ms() + sim_clock_offset_ms.load(); }
-    intake::IntakeContext intake_context() const { return {config.device_id, device_now()}; }
+    intake::IntakeContext intake_context() const {
+        return {config.device_id, device_now(), catalog.get(),
+                intake::CatalogPolicy{config.catalog.max_age, config.catalog.reject_when_stale}};
+    }
     bool check_clock() {
         const bool plausible = wall_clock_plausible(device_now());
         if (plausible != clock_was_plausible) {
@@ -149,10 +170,24 @@ struct Agent::Parts {
             upstream.connector->end_session(**http);
         }
     }
+    CatalogCommandTargets catalog_targets() {
+        std::vector<PullWorker*> pullers;
+        for (auto& upstream : upstreams) {
+            for (auto& puller : upstream.pullers) pullers.push_back(puller.get());
+        }
+        return {*catalog, std::move(pullers), config.catalog, link->is_up(), flagged_total, last_flag};
+    }
+    // The operations one enqueue request asks for, and the catalog's flag when it could not
+    // vouch for them (catalog_policy.hpp).
+    struct Prepared {
+        std::vector<outbox::NewOperation> operations;
+        bool checked = false;  // the kind has a catalog check, and it ran
+        std::string flag;
+    };
 
     std::vector<nlohmann::json> handle(const std::vector<nlohmann::json>& requests);
     // The operations one enqueue request asks for, or the answer refusing it.
-    std::variant<std::vector<outbox::NewOperation>, nlohmann::json> prepare_enqueue(const nlohmann::json& request);
+    std::variant<Prepared, nlohmann::json> prepare_enqueue(const nlohmann::json& request);
     nlohmann::json kinds() const;
     nlohmann::json handle_one(const nlohmann::json& request);
     nlohmann::json handle_dead_letters(const std::string& command, const nlohmann::json& request);
@@ -164,7 +199,7 @@ nlohmann::json failure(const std::string& message) { return {{"ok", false}, {"er
 
 }  // namespace
 
-std::variant<std::vector<outbox::NewOperation>, nlohmann::json> Agent::Parts::prepare_enqueue(
+std::variant<Agent::Parts::Prepared, nlohmann::json> Agent::Parts::prepare_enqueue(
     const nlohmann::json& request) {
     const std::string kind_name = request.value("kind", "");
     const intake::OperationKind* kind = intake::find_operation_kind(kind_name);
@@ -184,10 +219,18 @@ std::variant<std::vector<outbox::NewOperation>, nlohmann::json> Agent::Parts::pr
     if (key != request.end() && (!key->is_string() || key->get_ref<const std::string&>().size() > 200)) {
         return failure("idempotency_key must be a string of at most 200 characters");
     }
-    auto prepared = kind->prepare(request.value("payload", nlohmann::json()),
-                                  key != request.end() ? key->get<std::string>() : "", intake_context());
+    const nlohmann::json payload = request.value("payload", nlohmann::json());
+    const intake::IntakeContext context = intake_context();
+    auto prepared = kind->prepare(payload, key != request.end() ? key->get<std::string>() : "", context);
     if (!prepared) return failure(prepared.error().message);
-    return std::move(*prepared);
+    Prepared result{std::move(*prepared), false, {}};
+    if (kind->check_catalog != nullptr) {
+        auto verdict = kind->check_catalog(payload, context);
+        if (!verdict) return failure(verdict.error().message);
+        result.checked = true;
+        result.flag = std::move(verdict->flag);
+    }
+    return result;
 }
 
 std::vector<nlohmann::json> Agent::Parts::handle(const std::vector<nlohmann::json>& requests) {
@@ -199,6 +242,8 @@ std::vector<nlohmann::json> Agent::Parts::handle(const std::vector<nlohmann::jso
         std::size_t request;
         std::size_t first;  // in batch
         std::size_t count;
+        bool checked;       // against the catalog
+        std::string flag;   // the catalog could not vouch for it
     };
     std::vector<Placed> placed;
     for (std::size_t i = 0; i < requests.size(); ++i) {
@@ -212,8 +257,9 @@ std::vector<nlohmann::json> Agent::Parts::handle(const std::vector<nlohmann::jso
             answers[i] = std::move(*refused);
             continue;
         }
-        auto& operations = std::get<std::vector<outbox::NewOperation>>(prepared);
-        placed.push_back({i, batch.size(), operations.size()});
+        auto& operations = std::get<Prepared>(prepared).operations;
+        placed.push_back({i, batch.size(), operations.size(), std::get<Prepared>(prepared).checked,
+                          std::move(std::get<Prepared>(prepared).flag)});
         for (auto& operation : operations) batch.push_back(std::move(operation));
     }
     if (batch.empty()) return answers;
@@ -257,6 +303,19 @@ std::vector<nlohmann::json> Agent::Parts::handle(const std::vector<nlohmann::jso
         answers[place.request] = {{"ok", true}, {"id", first->id}, {"idempotency_key", first->idempotency_key},
                                   {"duplicate", duplicate}, {"coalesced", coalesced}};
         if (place.count > 1) answers[place.request]["ids"] = ids;
+        if (!place.flag.empty()) {
+            // Accepted on the stale-catalog policy: the producer, the log and status say so.
+            answers[place.request]["flagged"] = place.flag;
+            ++flagged_total;
+            last_flag = "operation " + std::to_string(first->id) + " (key " + first->idempotency_key + "): " + place.flag;
+            if (!std::exchange(flagging, true)) {
+                log::warning("intake", "the catalog cannot vouch for operations now (" + place.flag +
+                                           "); they are accepted and flagged until it is fresh again");
+            }
+            log::info("intake", "accepted unchecked: " + last_flag);
+        } else if (place.checked && std::exchange(flagging, false)) {
+            log::info("intake", "the catalog is fresh again: operations are checked against it");
+        }
     }
     for (const auto& operation : batch) {
         if (DeliveryWorker* worker = worker_for(operation.upstream)) worker->notify_enqueued();
@@ -297,6 +356,7 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
         answer["clock"] = {{"wall", format_rfc3339_utc(device_now())},
                            {"plausible", check_clock()},
                            {"build_time", format_rfc3339_utc(build_time_ms())}};
+        answer["catalog"] = catalog_status_section(catalog_targets());
         answer["parked_lanes"] = nlohmann::json::array();
         for (const auto& lane : *parked) {
             answer["parked_lanes"].push_back(
@@ -316,6 +376,7 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
         sim_clock_offset_ms = unix_ms->get<std::int64_t>() - wall_clock_now_ms();
         return {{"ok", true}, {"wall", format_rfc3339_utc(device_now())}};
     }
+    if (auto answer = handle_catalog_command(command, request, catalog_targets())) return std::move(*answer);
     if (command == "sim.link") {
         if (sim_link == nullptr) return failure("sim.link is only available on the sim board");
         const auto up = request.find("up");
@@ -352,7 +413,8 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
     }
     if (command.rfind("dead.", 0) == 0) return handle_dead_letters(command, request);
     return failure("unknown command '" + command +
-                   "' (known: enqueue, status, metrics, kinds, salvage, dead.list, dead.show, dead.retry, dead.drop, sim.link, sim.clock)");
+                   "' (known: enqueue, status, metrics, kinds, salvage, dead.list, dead.show, dead.retry, dead.drop, "
+                   "catalog.status, catalog.material, catalog.pull, sim.link, sim.clock)");
 }
 
 nlohmann::json operation_json(const outbox::Operation& operation, bool with_payload) {
@@ -409,7 +471,7 @@ nlohmann::json Agent::Parts::handle_dead_letters(const std::string& command, con
 
 Expected<std::vector<Agent::Parts::Upstream>> Agent::Parts::build_upstreams(const config::Config& with) {
     std::vector<Upstream> built;
-    const connectors::ConnectorContext context{with.source_path, with.device_id};
+    const connectors::ConnectorContext context{with.source_path, with.device_id, catalog.get()};
     const transport::TlsSettings tls{with.tls.ca_file, with.tls.cert_file, with.tls.key_file};
     for (const auto& upstream_config : with.upstreams) {
         auto connector = connectors::make_connector(upstream_config, context);
@@ -423,11 +485,18 @@ Expected<std::vector<Agent::Parts::Upstream>> Agent::Parts::build_upstreams(cons
         dispatch.first_flush_jitter = with.delivery.first_flush_jitter;
         dispatch.breaker = {with.delivery.breaker_threshold, with.delivery.breaker_probe_interval};
         dispatch.concurrency = upstream_config.concurrency;
-        Upstream upstream{upstream_config.name, std::move(*connector), nullptr};
+        Upstream upstream{upstream_config.name, std::move(*connector), nullptr, {}};
         upstream.worker = std::make_unique<DeliveryWorker>(
             upstream.name, *outbox, *upstream.connector,
             [tls, timeouts] { return transport::HttpClient::create(tls, timeouts); }, dispatch, link->is_up());
         upstream.worker->set_after_delivery([shared = pruner] { shared->maybe_prune(); });
+        const PullSettings pull_settings{with.delivery.backoff_base, with.delivery.backoff_cap,
+                                         with.delivery.first_flush_jitter};
+        for (connectors::Puller* puller : upstream.connector->pullers()) {
+            upstream.pullers.push_back(std::make_unique<PullWorker>(
+                *puller, [tls, timeouts] { return transport::HttpClient::create(tls, timeouts); }, pull_settings,
+                link->is_up()));
+        }
         built.push_back(std::move(upstream));
     }
     return built;
@@ -438,6 +507,12 @@ Expected<void> Agent::Parts::start_workers() {
         if (auto started = upstream.worker->start(); !started) {
             stop_workers();
             return started;
+        }
+        for (auto& puller : upstream.pullers) {
+            if (auto started = puller->start(); !started) {
+                stop_workers();
+                return started;
+            }
         }
     }
     return {};
@@ -460,11 +535,13 @@ void Agent::Parts::reload() {
          {std::tuple<const char*, std::string, std::string>{"storage.outbox_path", config.outbox_path, fresh->outbox_path},
           {"control.socket_path", config.control_socket, fresh->control_socket},
           {"control.group", config.control_group, fresh->control_group},
+          {"storage.catalog_path", config.catalog_path, fresh->catalog_path},
           {"board", config.board, fresh->board},
           {"device_id", config.device_id, fresh->device_id}}) {
         if (before != after) log::warning("agent", std::string(what) + " changes only at the next restart");
     }
     fresh->outbox_path = config.outbox_path;
+    fresh->catalog_path = config.catalog_path;
     fresh->control_socket = config.control_socket;
     fresh->control_group = config.control_group;
     fresh->board = config.board;
@@ -523,6 +600,14 @@ Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal
                                    "again with their idempotency keys");
     }
 
+    auto catalog = catalog::Catalog::open(config.catalog_path);
+    if (!catalog) return catalog.error();
+    parts->catalog = std::move(*catalog);
+    if (const auto& reset = parts->catalog->reset_reason()) {
+        log::warning("catalog", "the catalog " + config.catalog_path + " could not be used (" + *reset +
+                                    "); started empty, the next pull fills it again");
+    }
+
     parts->pruner = std::make_shared<Pruner>(*parts->outbox, config.retention);
     auto upstreams = parts->build_upstreams(config);
     if (!upstreams) return upstreams.error();
@@ -545,7 +630,10 @@ Expected<std::unique_ptr<Agent>> Agent::create(const config::Config& config, hal
     link.set_observer([observed](bool up) {
         log::info("link", up ? "link up: delivery resumes" : "link down: delivery paused");
         std::lock_guard lock(observed->upstreams_mutex);
-        for (auto& upstream : observed->upstreams) upstream.worker->set_link_up(up);
+        for (auto& upstream : observed->upstreams) {
+            upstream.worker->set_link_up(up);
+            for (auto& puller : upstream.pullers) puller->set_link_up(up);
+        }
     });
     return std::unique_ptr<Agent>(new Agent(std::move(parts)));
 }

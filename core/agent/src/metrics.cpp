@@ -106,6 +106,19 @@ std::string prometheus_metrics(const nlohmann::json& status) {
     const nlohmann::json parked = status.value("parked_lanes", nlohmann::json::array());
     writer.family("parked_lanes", "gauge", "Lanes held back by a dead operation of a lane-blocking kind.");
     writer.sample("parked_lanes", "", parked.size());
+
+    const nlohmann::json catalog = status.value("catalog", nlohmann::json::object());
+    writer.family("catalog_flagged_total", "counter",
+                  "Operations accepted unchecked because the catalog was stale, since start.");
+    if (catalog.contains("flagged_since_start")) writer.sample("catalog_flagged_total", "", catalog["flagged_since_start"]);
+    const nlohmann::json pulls = catalog.value("pulls", nlohmann::json::object());
+    writer.family("catalog_pulls_total", "counter", "Complete pulls into the catalog since start.");
+    writer.family("catalog_pull_consecutive_failures", "gauge", "Failed pulls in a row.");
+    for (const auto& [name, pull] : pulls.items()) {
+        writer.sample("catalog_pulls_total", label("puller", name), pull.value("pulls_completed", nlohmann::json()));
+        writer.sample("catalog_pull_consecutive_failures", label("puller", name),
+                      pull.value("consecutive_failures", nlohmann::json()));
+    }
     return writer.text();
 }
 

@@ -5,6 +5,7 @@
 #include "outpost/connectors/sales_order_connector.hpp"
 #include "outpost/connectors/smartseller_connector.hpp"
 #include "outpost/connectors/smile_orders_connector.hpp"
+#include "outpost/connectors/wms_connector.hpp"
 
 namespace outpost::connectors {
 namespace {
@@ -48,7 +49,17 @@ Expected<std::unique_ptr<Connector>> make_smile_orders(const config::UpstreamCon
                                                        const ConnectorContext& context) {
     auto settings = smile_orders_settings(upstream, context.config_source, context.device_id);
     if (!settings) return settings.error();
-    return std::unique_ptr<Connector>(std::make_unique<SmileOrdersConnector>(std::move(*settings)));
+    return std::unique_ptr<Connector>(std::make_unique<SmileOrdersConnector>(std::move(*settings), context.catalog));
+}
+
+Expected<std::unique_ptr<Connector>> make_wms(const config::UpstreamConfig& upstream, const ConnectorContext& context) {
+    auto settings = wms_settings(upstream, context.config_source, context.device_id);
+    if (!settings) return settings.error();
+    if (context.catalog == nullptr) {
+        return make_error("config", context.config_source + ": [upstream.wms] pulls master data, which needs the "
+                                                            "catalog ([storage] catalog_path)");
+    }
+    return std::unique_ptr<Connector>(std::make_unique<WmsConnector>(std::move(*settings), *context.catalog));
 }
 
 // One entry per upstream family (upstream-contract.md).
@@ -58,6 +69,7 @@ constexpr Entry kEntries[] = {
     {"pmp", make_pmp},
     {"smartseller", make_smartseller},
     {"smile-orders", make_smile_orders},
+    {"wms", make_wms},
 };
 
 }  // namespace

@@ -61,6 +61,12 @@ Expected<SmileOrdersSettings> smile_orders_settings(const config::UpstreamConfig
     settings.password_field = options.string("password_field", settings.password_field);
     settings.token_pointer = options.json_pointer("token_pointer", settings.token_pointer);
     settings.expiry_pointer = options.json_pointer("expiry_pointer", settings.expiry_pointer);
+    settings.pick_lists.base_url = settings.base_url;
+    settings.pick_lists.device_id = device_id;
+    settings.pick_lists.statuses = options.strings("pick_list_statuses", {});
+    settings.pick_lists.interval = std::chrono::seconds(options.integer("pick_list_interval_s", 300, 1, 7 * 24 * 3600));
+    settings.pick_lists.page_size = options.integer("pick_list_page_size", 100, 1, 500);
+    settings.pick_lists.max_refresh = options.integer("pick_list_max_refresh", 50, 0, 1000);
     if (auto ok = options.finish(); !ok) return ok.error();
     if (settings.login_path.empty() || settings.login_path.front() != '/') {
         return make_error("config", source_path + ": '" + options.where("login_path") +
@@ -69,7 +75,7 @@ Expected<SmileOrdersSettings> smile_orders_settings(const config::UpstreamConfig
     return settings;
 }
 
-SmileOrdersConnector::SmileOrdersConnector(SmileOrdersSettings settings)
+SmileOrdersConnector::SmileOrdersConnector(SmileOrdersSettings settings, catalog::Catalog* catalog)
     : settings_(std::move(settings)), session_([this](transport::HttpClient& http) {
           JsonLogin login;
           login.label = "SMILE login";
@@ -81,7 +87,18 @@ SmileOrdersConnector::SmileOrdersConnector(SmileOrdersSettings settings)
           login.token_pointer = settings_.token_pointer;
           login.expiry_pointer = settings_.expiry_pointer;
           return perform_json_login(http, login);
-      }) {}
+      }) {
+    if (catalog != nullptr && !settings_.pick_lists.statuses.empty()) {
+        pick_lists_ = std::make_unique<PickListPull>(settings_.pick_lists, session_, *catalog);
+    }
+}
+
+SmileOrdersConnector::~SmileOrdersConnector() = default;
+
+std::vector<Puller*> SmileOrdersConnector::pullers() {
+    if (!pick_lists_) return {};
+    return {pick_lists_.get()};
+}
 
 void SmileOrdersConnector::before_drain(transport::HttpClient& http, std::int64_t backlog) {
     session_.before_drain(http, backlog);

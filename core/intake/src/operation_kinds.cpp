@@ -1,5 +1,7 @@
 #include "outpost/intake/operation_kinds.hpp"
 
+#include "outpost/intake/catalog_checks.hpp"
+#include "outpost/intake/disposal_cancellation.hpp"
 #include "outpost/intake/order_changes.hpp"
 #include "outpost/intake/picking_order.hpp"
 #include "outpost/intake/pmp_order.hpp"
@@ -31,8 +33,14 @@ Expected<std::vector<outbox::NewOperation>> prepare_item_stocks(const nlohmann::
     return single(prepare_order_item_stocks(payload, key));
 }
 
+Expected<std::vector<outbox::NewOperation>> prepare_disposal(const nlohmann::json& payload, const std::string& key,
+                                                               const IntakeContext&) {
+    return single(prepare_disposal_cancellation(payload, key));
+}
+
 constexpr OperationKind kKinds[] = {
-    {kPickingOrderKind, kDinUpstream, "SMILE DIN post-picking order (POST /ssl/ifp/picking/order)", prepare_picking},
+    {kPickingOrderKind, kDinUpstream, "SMILE DIN post-picking order (POST /ssl/ifp/picking/order)", prepare_picking,
+     check_picking_items},
     {kSalesOrderKind, kSalesOrderUpstream, "Sales Order API: create a sales order (POST /api/v1/sales-orders, RSA-signed)",
      prepare_sales_order},
     {kPmpInsertKind, kPmpUpstream, "PMP Smart: insert a JSON order (POST /api/v1/json/order)", prepare_pmp_insert},
@@ -54,6 +62,8 @@ constexpr OperationKind kKinds[] = {
     {kOrderItemStocksKind, kSmileOrdersUpstream,
      "SMILE picked batches of an order, in the order's lane (POST /orders/{id}/order-item-stocks)",
      prepare_item_stocks},
+    {kDisposalCancellationKind, kWmsUpstream, "SMILE WMS disposal cancellation (POST /wms/disposal/cancellation)",
+     prepare_disposal, check_disposal_entity},
 };
 
 }  // namespace

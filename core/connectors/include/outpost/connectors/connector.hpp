@@ -7,8 +7,10 @@
 // connector shares its login session between them.
 
 #include <cstdint>
+#include <vector>
 
 #include "outpost/connectors/delivery.hpp"
+#include "outpost/connectors/puller.hpp"
 #include "outpost/outbox/outbox.hpp"
 #include "outpost/transport/http_client.hpp"
 
@@ -29,6 +31,9 @@ public:
     // upstream keeps server-side sessions (PMP Smart) ends its session here. Never blocks longer
     // than the client's timeouts; failures are logged, not returned (nothing depends on them).
     virtual void end_session(transport::HttpClient& http) { (void)http; }
+    // The periodic pulls this upstream feeds the catalog with (puller.hpp), owned by the
+    // connector; the agent runs each on a thread of its own while the link is up.
+    virtual std::vector<Puller*> pullers() { return {}; }
 };
 
 }  // namespace outpost::connectors

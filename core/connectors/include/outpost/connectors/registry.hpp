@@ -15,11 +15,18 @@
 #include "outpost/config/config.hpp"
 #include "outpost/connectors/connector.hpp"
 
+namespace outpost::catalog {
+class Catalog;
+}
+
 namespace outpost::connectors {
 
 struct ConnectorContext {
     std::string config_source;  // the config file, for error messages
     std::string device_id;      // sent as X-Device-Id
+    // Where pulled reference data goes (master data, pick lists); it outlives the connector.
+    // Null: the agent has no catalog, and connectors that pull refuse to be built.
+    catalog::Catalog* catalog = nullptr;
 };
 
 Expected<std::unique_ptr<Connector>> make_connector(const config::UpstreamConfig& upstream,

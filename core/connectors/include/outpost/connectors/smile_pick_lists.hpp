@@ -28,6 +28,7 @@
 
 #include "outpost/catalog/catalog.hpp"
 #include "outpost/connectors/delivery.hpp"
+#include "outpost/connectors/puller.hpp"
 #include "outpost/connectors/token_session.hpp"
 #include "outpost/transport/http_client.hpp"
 
@@ -42,14 +43,16 @@ struct PickListPullSettings {
     std::int64_t max_refresh = 50;                   // integration reads per pull
 };
 
-class PickListPull {
+// A Puller (puller.hpp): the SMILE orders connector offers it to the agent's pull threads when
+// [upstream.smile-orders] pick_list_statuses names statuses.
+class PickListPull final : public Puller {
 public:
     // `session` and `catalog` outlive this object.
     PickListPull(PickListPullSettings settings, TokenSession& session, catalog::Catalog& catalog);
 
-    [[nodiscard]] std::string name() const { return "smile-orders/pick-lists"; }
-    [[nodiscard]] std::chrono::seconds interval() const { return settings_.interval; }
-    DeliveryResult pull(transport::HttpClient& http, const std::atomic<bool>& stop);
+    [[nodiscard]] std::string name() const override { return "smile-orders/pick-lists"; }
+    [[nodiscard]] std::chrono::seconds interval() const override { return settings_.interval; }
+    DeliveryResult pull(transport::HttpClient& http, const std::atomic<bool>& stop) override;
 
 private:
     struct Tally;
