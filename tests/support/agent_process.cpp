@@ -12,24 +12,31 @@ namespace outpost::testing {
 AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settings)
     : socket_(state_dir.file("outpostd.sock")) {
     const std::string config = state_dir.file("outpostd.toml");
-    std::ofstream(config) << "device_id = \"test-device\"\n"
+    std::ofstream(config) << "device_id = \"" << settings.device_id << "\"\n"
                           << "board = \"sim\"\n"
                           << "log_level = \"" << settings.log_level << "\"\n"
                           << "[sim]\nlink_up = " << (settings.link_up ? "true" : "false") << "\n"
                           << "[storage]\noutbox_path = \"outbox.db\"\n"
                           << "sync = \"" << (settings.sync_full ? "full" : "normal") << "\"\n"
+                          << (settings.max_operations > 0
+                                  ? "max_operations = " + std::to_string(settings.max_operations) + "\n"
+                                  : std::string())
                           << "[control]\nsocket_path = \"" << socket_ << "\"\n"
                           << "[tls]\nca_file = \"" << pki_file("ca.pem") << "\"\n"
                           << "cert_file = \"" << pki_file("client.pem") << "\"\n"
                           << "key_file = \"" << pki_file("client.key") << "\"\n"
-                          // Short delays keep tests fast; no reconnect jitter for a single device.
-                          << "[delivery]\nbackoff_base_ms = 50\nbackoff_cap_ms = 1000\nfirst_flush_jitter_ms = 0\n"
+                          // Short delays keep tests fast.
+                          << "[delivery]\nbackoff_base_ms = 50\nbackoff_cap_ms = 1000\n"
+                          << "first_flush_jitter_ms = " << settings.first_flush_jitter_ms << "\n"
                           << "breaker_threshold = 5\nbreaker_probe_interval_ms = 1000\n"
                           << "[upstream.din]\nbase_url = \"" << settings.upstream_base_url << "\"\n"
                           << "username = \"" << settings.din_user << "\"\n"
                           << "password = \"" << settings.din_password << "\"\n"
-                          << "request_timeout_ms = " << settings.request_timeout_ms << "\n";
-    auto argv = paths::argv_of(paths::kOutpostd);  // the emulator first, in a cross build
+                          << "request_timeout_ms = " << settings.request_timeout_ms << "\n"
+                          << (settings.concurrency > 0 ? "concurrency = " + std::to_string(settings.concurrency) + "\n"
+                                                       : std::string());
+    auto argv = settings.command_prefix;
+    for (auto& word : paths::argv_of(paths::kOutpostd)) argv.push_back(std::move(word));  // emulator first, if any
     argv.insert(argv.end(), {"--config", config});
     process_ = std::make_unique<ChildProcess>(std::move(argv), state_dir.file("outpostd.log"));
     const bool ready = wait_until([&] {

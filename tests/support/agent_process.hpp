@@ -3,8 +3,10 @@
 // and started again on the same outbox, with the settings tests vary (link, sync level, log
 // level, credentials). AgentHarness (tests/integration) wraps it for the common case.
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +25,13 @@ struct AgentSettings {
     bool sync_full = true;            // [storage] sync = "full" | "normal"
     std::string log_level = "debug";  // the benchmark uses "warning": a log line per commit is noise there
     int request_timeout_ms = 15000;   // [upstream.din] request_timeout_ms
+    // Benchmarks (tests/bench) vary these; tests keep the defaults.
+    std::string device_id = "test-device";
+    int first_flush_jitter_ms = 0;    // [delivery]: no reconnect jitter for a single device
+    int concurrency = 0;              // [upstream.din] concurrency; 0: the config's default
+    std::int64_t max_operations = 0;  // [storage] max_operations; 0: the config's default
+    // Words put before outpostd's command line, e.g. {"/usr/bin/valgrind", "--tool=callgrind"}.
+    std::vector<std::string> command_prefix{};
 };
 
 class AgentProcess {

@@ -22,13 +22,13 @@ std::string pki_file(const std::string& name) { return std::string(paths::kPkiDi
 
 Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {
     const std::string ready = dir_.file("ready.json");
-    process_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{paths::kUpstreamSim, "--cert", pki_file(options_.server_cert), "--key",
+    std::vector<std::string> argv{paths::kUpstreamSim, "--cert", pki_file(options_.server_cert), "--key",
                                  pki_file(options_.server_key), "--client-ca", pki_file("ca.pem"), "--host",
                                  "127.0.0.1", "--port", "0", "--admin-port", "0", "--db", dir_.file("sim.db"),
                                  "--ready-file", ready, "--din-user", options_.din_user, "--din-password",
-                                 options_.din_password, "--token-ttl", std::to_string(options_.token_ttl_seconds)},
-        dir_.file("sim.log"));
+                                 options_.din_password, "--token-ttl", std::to_string(options_.token_ttl_seconds)};
+    argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
+    process_ = std::make_unique<ChildProcess>(std::move(argv), dir_.file("sim.log"));
     nlohmann::json ports;
     const bool up = wait_until([&] {
         std::ifstream file(ready);
@@ -39,6 +39,7 @@ Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {
     if (!up) throw std::runtime_error("upstream-sim did not become ready:\n" + process_->log());
     port_ = ports["port"].get<int>();
     admin_port_ = ports["admin_port"].get<int>();
+    open_tls_port_ = ports.value("open_tls_port", -1);
 }
 
 Simulator::~Simulator() = default;
@@ -124,6 +125,12 @@ nlohmann::json Simulator::stats() {
 nlohmann::json Simulator::accepted() {
     const auto response = admin_request(admin_port_, "GET", "/admin/accepted", "");
     if (response.status != 200) throw std::runtime_error("upstream-sim admin /admin/accepted failed");
+    return nlohmann::json::parse(response.body);
+}
+
+nlohmann::json Simulator::timeline() {
+    const auto response = admin_request(admin_port_, "GET", "/admin/timeline", "");
+    if (response.status != 200) throw std::runtime_error("upstream-sim admin /admin/timeline failed");
     return nlohmann::json::parse(response.body);
 }
 

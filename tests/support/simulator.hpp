@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,8 @@ struct SimulatorOptions {
     std::string din_user = "demo";
     std::string din_password = "demo-password";
     int token_ttl_seconds = 3600;
+    // More command-line options (benchmarks: "--open-tls-port", "0", "--no-request-log", ...).
+    std::vector<std::string> extra_args{};
 };
 
 class Simulator {
@@ -26,12 +29,16 @@ public:
     ~Simulator();
 
     [[nodiscard]] int port() const { return port_; }
+    // The TLS port without client certificates (--open-tls-port in extra_args), else -1.
+    [[nodiscard]] int open_tls_port() const { return open_tls_port_; }
+    [[nodiscard]] pid_t pid() const { return process_->pid(); }
     [[nodiscard]] std::string base_url(const std::string& host = "localhost") const;
     [[nodiscard]] const SimulatorOptions& options() const { return options_; }
 
     // Admin API (plain HTTP on loopback). Throws on transport failure: a test cannot go on.
     nlohmann::json stats();
     nlohmann::json accepted();
+    nlohmann::json timeline();  // GET /admin/timeline
     void admin_post(const std::string& path, const nlohmann::json& body = nlohmann::json::object());
     [[nodiscard]] std::string log() const { return process_->log(); }
 
@@ -41,6 +48,7 @@ private:
     std::unique_ptr<ChildProcess> process_;
     int port_ = 0;
     int admin_port_ = 0;
+    int open_tls_port_ = -1;
 };
 
 std::string pki_file(const std::string& name);
