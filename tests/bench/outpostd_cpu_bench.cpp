@@ -74,6 +74,7 @@ Run drain_under_callgrind(long ops, const Settings& settings, const std::string&
     testing::SimulatorOptions sim_options;
     // As in the drain benchmark: connections are kept, so the figure is the steady cost of a
     // delivery; the TLS handshakes (two, one per connection) are part of the fixed cost.
+    sim_options.in_memory = true;
     sim_options.extra_args = {"--no-request-log", "--keep-alive-max", "1000000000"};
     testing::Simulator sim(sim_options);
     testing::TempDir state;

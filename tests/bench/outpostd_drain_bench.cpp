@@ -56,6 +56,7 @@ bool parse(int argc, char** argv, Settings& settings) {
 // and connections kept for good (neither client pays for reconnecting every 100 requests).
 testing::SimulatorOptions simulator_options() {
     testing::SimulatorOptions options;
+    options.in_memory = true;
     options.extra_args = {"--open-tls-port", "0", "--no-request-log", "--keep-alive-max", "1000000000"};
     return options;
 }

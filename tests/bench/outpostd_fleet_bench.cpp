@@ -122,6 +122,7 @@ int run(const Settings& settings) {
     testing::SimulatorOptions sim_options;
     // One server thread per open connection (cpp-httplib), so every device's connections are
     // served at once, as a real upstream behind a load balancer would.
+    sim_options.in_memory = true;
     sim_options.extra_args = {"--no-request-log", "--threads", std::to_string(settings.agents * concurrency + 64)};
     testing::Simulator sim(sim_options);
 

@@ -19,6 +19,9 @@ struct SimulatorOptions {
     std::string din_user = "demo";
     std::string din_password = "demo-password";
     int token_ttl_seconds = 3600;
+    // Keep accepted pickings in memory instead of a file (benchmarks: no WAL writes, no
+    // checkpoint fsyncs competing with the agent's disk).
+    bool in_memory = false;
     // More command-line options (benchmarks: "--open-tls-port", "0", "--no-request-log", ...).
     std::vector<std::string> extra_args{};
 };
