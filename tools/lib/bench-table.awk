@@ -1,6 +1,6 @@
 # Turns the BENCH lines of tools/bench into one Markdown table (docs/performance.md) and the
 # verdict lines under it. POSIX awk (Debian's mawk). Variables: quick=1 for a --quick run,
-# offline_note (what --quick shortened).
+# offline_note (what --quick shortened), cores (the machine's).
 #
 # Input lines: "BENCH name=<enqueue row: sqlite|outpostd>|drain|cpu|offline|fleet key=value ...".
 # Several runs of a row are summarised by their median, with the range in brackets.
@@ -52,6 +52,7 @@ function row(benchmark, what, result, reference, ratio, target, cpu) {
       cc = ++ceilings
       ceiling_rate[cc] = f["ops_per_s"] + 0; ceiling_conn = f["connections"]
       ceiling_pct[cc] = f["sim_cpu_pct"] + 0; ceiling_wrk_cpu[cc] = f["client_cpu_us_per_op"] + 0
+      ceiling_sim_cpu[cc] = f["sim_cpu_us_per_op"] + 0
     } else {
       w = ++wrks
       wrk_rate[w] = f["ops_per_s"] + 0; wrk_cpu[w] = f["client_cpu_us_per_op"] + 0
@@ -117,15 +118,20 @@ END {
       ceil_ratio[d] = same[d] > 0 ? ceiling_rate[d] / same[d] : 0
       s_share[d] = share[d]; s_same[d] = same[d]; s_agent[d] = agent_rate[d]; s_ceil[d] = ceiling_rate[d]
       s_ceil_ratio[d] = ceil_ratio[d]; s_ceil_pct[d] = ceiling_pct[d]; s_ceil_wrk_cpu[d] = ceiling_wrk_cpu[d]
+      # What the simulator could serve with every core to itself: its CPU per request says.
+      s_capacity[d] = ceiling_sim_cpu[d] > 0 ? cores * 1e6 / ceiling_sim_cpu[d] : 0
+      s_ceil_sim_cpu[d] = ceiling_sim_cpu[d]
       s_agent_cpu[d] = agent_cpu[d]; s_agent_sim_cpu[d] = agent_sim_cpu[d]
     }
     for (w = 1; w <= wrks; w++) { s_wrk_cpu[w] = wrk_cpu[w]; s_wrk_sim_cpu[w] = wrk_sim_cpu[w] }
     m_ceil = median(s_ceil, drains); ceil_span = range_text(s_ceil, drains, "%d")
     m_ceil_ratio = median(s_ceil_ratio, drains); ceil_ratio_span = range_text(s_ceil_ratio, drains, "%.1f")
+    m_capacity = median(s_capacity, drains); m_ceil_pct = median(s_ceil_pct, drains)
     row("drain", sprintf("simulator's ceiling: wrk, %d connections", ceiling_conn),
-        sprintf("%d req/s%s; simulator CPU %d %% (of 200 %%)", m_ceil, ceil_span, median(s_ceil_pct, drains)),
+        sprintf("%d req/s%s; simulator busy %d %% of %d cores; alone it could serve ~%s req/s", m_ceil, ceil_span,
+                m_ceil_pct / cores, cores, grouped(m_capacity)),
         sprintf("wrk, %d connections", drain_conn), sprintf("%.1f×%s", m_ceil_ratio, ceil_ratio_span),
-        "> 1.2× (the simulator has headroom)", sprintf("wrk %.0f µs/req", median(s_ceil_wrk_cpu, drains)))
+        "headroom: > 1.2×, or the simulator not busy", sprintf("wrk %.0f µs/req; simulator %.0f µs/req", median(s_ceil_wrk_cpu, drains), median(s_ceil_sim_cpu, drains)))
     m_same = median(s_same, drains); same_span = range_text(s_same, drains, "%d")
     row("drain", sprintf("wrk, %d connections (mean of the runs just before and after each drain)", drain_conn),
         sprintf("%d req/s%s", m_same, same_span), "–", "", "",
@@ -182,7 +188,11 @@ END {
     verdict = (m_share >= 0.70) ? "met" : "not met"
     if (drain_errors > 0) verdict = verdict "; A DRAIN WAS NOT EXACT"
     printf "- drain: outpostd reaches %.0f %%%s of wrk's rate at %d connections (target: at least 70 %%): %s\n", m_share * 100, runs_text, drain_conn, verdict
-    headroom = (m_ceil_ratio > 1.2) ? "the simulator has headroom; at " drain_conn " connections the clients set the pace" : "no headroom: the simulator (or the machine) is the limit, and the ratio above says little"
+    # The simulator is the limit when more connections get no more AND it is busy (its CPU
+    # near all the cores); not busy and no more means the machine's CPU went to someone else.
+    if (m_ceil_ratio > 1.2) headroom = "the simulator has headroom; at " drain_conn " connections the clients set the pace"
+    else if (m_ceil_pct < 75 * cores) headroom = "no more with more connections, yet the simulator was busy only " sprintf("%d", m_ceil_pct / cores) " % of the machine: the CPU this shared machine gave the run was the limit, not the simulator (alone it could serve ~" grouped(m_capacity) " req/s)"
+    else headroom = "NO HEADROOM: the simulator is the limit, and the drain ratio says little"
     printf "- simulator: wrk at %d connections gets %.1f× what it gets at %d: %s\n", ceiling_conn, m_ceil_ratio, drain_conn, headroom
   }
   if (cpus > 0) printf "- CPU cost: %s instructions per delivered operation (callgrind counts instructions, so this does not drift with the machine's load)\n", grouped(median(s_ins, cpus))
