@@ -155,10 +155,10 @@ void DeliveryWorker::record_outcome_locked(const connectors::DeliveryResult& res
     }
 }
 
-DeliveryWorker::Outcome DeliveryWorker::outcome_of(const outbox::Operation& operation,
-                                                   const connectors::DeliveryResult& result) {
+DeliveryWorker::OutcomeToRecord DeliveryWorker::outcome_of(const outbox::Operation& operation,
+                                                           const connectors::DeliveryResult& result) {
     const UnixMillis now = wall_clock_now_ms();
-    Outcome outcome;
+    OutcomeToRecord outcome;
     outcome.settlement.id = operation.id;
     switch (result.outcome) {
         case connectors::Outcome::Delivered:
@@ -193,7 +193,7 @@ DeliveryWorker::Outcome DeliveryWorker::outcome_of(const outbox::Operation& oper
     return outcome;
 }
 
-bool DeliveryWorker::settle(const std::vector<Outcome>& outcomes) {
+bool DeliveryWorker::settle(const std::vector<OutcomeToRecord>& outcomes) {
     std::vector<outbox::Settlement> settlements;
     settlements.reserve(outcomes.size());
     for (const auto& outcome : outcomes) settlements.push_back(outcome.settlement);
@@ -218,9 +218,9 @@ bool DeliveryWorker::settle(const std::vector<Outcome>& outcomes) {
     return true;
 }
 
-std::vector<DeliveryWorker::Outcome> DeliveryWorker::deliver_batch(transport::HttpClient& http,
-                                                                   const std::vector<outbox::Operation>& batch) {
-    std::vector<Outcome> outcomes;
+std::vector<DeliveryWorker::OutcomeToRecord> DeliveryWorker::deliver_batch(
+    transport::HttpClient& http, const std::vector<outbox::Operation>& batch) {
+    std::vector<OutcomeToRecord> outcomes;
     outcomes.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (i > 0) {
@@ -230,7 +230,7 @@ std::vector<DeliveryWorker::Outcome> DeliveryWorker::deliver_batch(transport::Ht
             std::optional<Clock::time_point> retry_at;
             if (stopping_ || !may_send_locked(Clock::now(), retry_at)) {
                 for (std::size_t j = i; j < batch.size(); ++j) {
-                    outcomes.push_back(Outcome{{batch[j].id, outbox::Settlement::Kind::Release, 0, {}}, {}, false});
+                    outcomes.push_back(OutcomeToRecord{{batch[j].id, outbox::Settlement::Kind::Release, 0, {}}, {}, false});
                 }
                 break;
             }
@@ -259,7 +259,7 @@ bool DeliveryWorker::may_send_locked(Clock::time_point now, std::optional<Clock:
 }
 
 void DeliveryWorker::run(transport::HttpClient& http) {
-    std::vector<Outcome> unsettled;  // outcomes the outbox could not record yet (full disk, say)
+    std::vector<OutcomeToRecord> unsettled;  // outcomes the outbox could not record yet (full disk, say)
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         if (!unsettled.empty()) {

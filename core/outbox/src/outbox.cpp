@@ -406,7 +406,8 @@ Expected<std::vector<Operation>> Outbox::claim_batch(const std::string& upstream
 Expected<void> Outbox::settle_one_locked(const Settlement& settlement) {
     switch (settlement.kind) {
         case Settlement::Kind::Delivered:
-            break;  // settle() marks deliveries, all in one statement
+            // settle() marks every delivery of a batch in one statement, never one by one.
+            return make_error("outbox", "internal: a delivery reached settle_one_locked");
         case Settlement::Kind::Retry: {
             auto update = statements_->get("UPDATE operations SET state = 'pending', next_attempt_at = ?2, "
                                            "attempts = attempts + 1, last_error = ?3 WHERE id = ?1 AND state = 'in_flight'");

@@ -88,7 +88,7 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     // An outcome to record in the outbox, and what to log once it is recorded.
-    struct Outcome {
+    struct OutcomeToRecord {
         outbox::Settlement settlement;
         std::string log_line;  // empty: nothing to log
         bool warning = false;  // log_line is a warning (a retry), else an error (a dead letter)
@@ -97,10 +97,10 @@ private:
     void run(transport::HttpClient& http);
     // Sends the claimed operations one after the other while sending is allowed; the rest are
     // released. Feeds each answer to the breaker and status as it comes.
-    std::vector<Outcome> deliver_batch(transport::HttpClient& http, const std::vector<outbox::Operation>& batch);
-    Outcome outcome_of(const outbox::Operation& operation, const connectors::DeliveryResult& result);
+    std::vector<OutcomeToRecord> deliver_batch(transport::HttpClient& http, const std::vector<outbox::Operation>& batch);
+    OutcomeToRecord outcome_of(const outbox::Operation& operation, const connectors::DeliveryResult& result);
     // True when the outcomes were recorded in the outbox (then their log lines are written).
-    bool settle(const std::vector<Outcome>& outcomes);
+    bool settle(const std::vector<OutcomeToRecord>& outcomes);
     void record_outcome_locked(const connectors::DeliveryResult& result, UnixMillis now);
     std::chrono::milliseconds backoff_delay(int attempts, const connectors::DeliveryResult& result);
     // Start-up or link back: jittered first flush, drain preparation, stall clock restarted.
