@@ -21,6 +21,7 @@
 
 #include "agent_process.hpp"
 #include "backlog.hpp"
+#include "poll.hpp"
 #include "proc_stat.hpp"
 #include "simulator.hpp"
 #include "wait_for.hpp"
@@ -100,12 +101,11 @@ Run drain_under_callgrind(long ops, const Settings& settings, const std::string&
     const auto began = std::chrono::steady_clock::now();
     agent.call({{"cmd", "sim.link"}, {"up", true}});
     long accepted = 0;
-    const bool drained = testing::wait_until(
+    const bool drained = bench::poll_every(std::chrono::milliseconds(200), std::chrono::seconds(900),
         [&] {
             accepted = sim.stats()["accepted"].get<long>();
             return accepted >= ops;
-        },
-        std::chrono::seconds(900));
+        });
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
     if (!drained) throw std::runtime_error("the drain under callgrind did not finish: " + std::to_string(accepted) + " of " + std::to_string(ops));
     if (agent.stop() != 0) throw std::runtime_error("outpostd under callgrind did not stop cleanly:\n" + agent.log());

@@ -19,6 +19,7 @@
 
 #include "agent_process.hpp"
 #include "backlog.hpp"
+#include "poll.hpp"
 #include "proc_stat.hpp"
 #include "simulator.hpp"
 #include "wait_for.hpp"
@@ -118,12 +119,11 @@ int run(const Settings& settings) {
     const auto began = Clock::now();
     agent.call({{"cmd", "sim.link"}, {"up", true}});
     long accepted = 0;
-    const bool drained = testing::wait_until(
+    const bool drained = bench::poll_every(std::chrono::milliseconds(50), std::chrono::seconds(600),
         [&] {
             accepted = sim.stats()["accepted"].get<long>() - accepted_before;
             return accepted >= settings.ops;
-        },
-        std::chrono::seconds(600));
+        });
     const auto ended = Clock::now();
     const double agent_cpu = bench::cpu_us(agent.pid()) - agent_cpu_before;
     const double sim_cpu = bench::cpu_us(sim.pid()) - sim_cpu_before;

@@ -28,6 +28,7 @@
 
 #include "agent_process.hpp"
 #include "backlog.hpp"
+#include "poll.hpp"
 #include "proc_stat.hpp"
 #include "simulator.hpp"
 #include "wait_for.hpp"
@@ -163,12 +164,11 @@ int run(const Settings& settings) {
 
     const long expected = settings.agents * settings.ops;
     long accepted = 0;
-    const bool drained = testing::wait_until(
+    const bool drained = bench::poll_every(std::chrono::milliseconds(50), std::chrono::seconds(300),
         [&] {
             accepted = sim.stats()["accepted"].get<long>();
             return accepted >= expected;
-        },
-        std::chrono::seconds(300));
+        });
     const std::int64_t drained_at = unix_ms();
     if (!drained) {
         std::fprintf(stderr, "the fleet did not drain: %ld of %ld accepted\n%s\n", accepted, expected,
