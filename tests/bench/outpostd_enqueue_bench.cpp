@@ -12,8 +12,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <iterator>
 #include <latch>
 #include <regex>
@@ -21,17 +19,17 @@
 #include <thread>
 #include <vector>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include "agent_harness.hpp"
 #include "agent_process.hpp"
 #include "latency_report.hpp"
+#include "proc_stat.hpp"
 #include "outpost/control/client.hpp"
 
 namespace {
 
+using outpost::bench::cpu_us;
 using outpost::bench::Micros;
+using outpost::bench::own_cpu_us;
 using Clock = std::chrono::steady_clock;
 
 struct Settings {
@@ -82,31 +80,6 @@ std::vector<double> produce(const std::string& socket, int number, std::latch& s
         latencies.push_back(Micros(after - before).count());
     }
     return latencies;
-}
-
-// CPU time (user + system) a process has used so far, from /proc/<pid>/stat; 0 if unreadable.
-double cpu_us(pid_t pid) {
-    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    // Fields after the command name (which may hold spaces, hence the last ')'): state is
-    // field 3, utime and stime are fields 14 and 15, in clock ticks.
-    const auto end_of_name = stat.rfind(')');
-    if (end_of_name == std::string::npos) return 0;
-    std::istringstream fields(stat.substr(end_of_name + 2));
-    std::string skip;
-    for (int field = 3; field < 14; ++field) fields >> skip;
-    double user = 0;
-    double system = 0;
-    fields >> user >> system;
-    return (user + system) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-// CPU time (user + system) this process, i.e. the producer threads, has used so far.
-double own_cpu_us() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto micros = [](const timeval& time) { return static_cast<double>(time.tv_sec) * 1e6 + static_cast<double>(time.tv_usec); };
-    return micros(usage.ru_utime) + micros(usage.ru_stime);
 }
 
 // Commits as the agent logged them; 0 (unknown) if the log line is not there any more.

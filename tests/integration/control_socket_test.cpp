@@ -96,7 +96,7 @@ TEST(ControlSocket, MisbehavingClientsGetErrorsAndNeverStopTheAgent) {
     client.send("{\"cmd\":\"dead.list\",\"limit\":\"ten\"}\n");
     EXPECT_NE(error_of(client.answer()).find("malformed request"), std::string::npos);
     client.send("{\"cmd\":\"sim.link\",\"up\":\"yes\"}\n");
-    EXPECT_NE(error_of(client.answer()).find("sim.link needs"), std::string::npos);
+    EXPECT_NE(error_of(client.answer()).find("\"up\" must be true or false"), std::string::npos);
 
     // One turn: a good enqueue next to one whose kind is a number. Only the bad one fails; the
     // good one is stored (the batch's commit is not lost to its neighbour).

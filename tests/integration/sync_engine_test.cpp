@@ -7,10 +7,12 @@
 #include <ctime>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <unistd.h>
 
 #include "agent_harness.hpp"
+#include "outpost/outbox/outbox.hpp"
 #include "test_paths.hpp"
 #include "wait_for.hpp"
 
@@ -35,11 +37,53 @@ TEST(SyncEngine, RetryAfterIsHonouredAsTheEarliestRetry) {
     ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; })) << agent.log();
 }
 
+TEST(SyncEngine, LinkLostMidBatchReleasesTheUnsentOperationsUntouched) {
+    Simulator sim;
+    TempDir state;
+    auto agent = std::make_unique<AgentHarness>(sim, /*link_up=*/false, &state);
+    // Ten orders, ten lanes: each thread claims a batch of them. Slow answers give the test
+    // time to take the link away while a batch is being sent.
+    for (int i = 0; i < 10; ++i) agent->enqueue_picking("SSL-MB" + std::to_string(i), 0);
+    sim.admin_post("/admin/latency", {{"path", "/ssl/ifp/picking/order"}, {"delay_ms", 300}});
+    agent->set_link(true);
+    ASSERT_TRUE(wait_until([&] { return sim.stats()["accepted"].get<int>() >= 1; })) << agent->log();
+    agent->set_link(false);
+    // The requests in flight finish; everything else goes back to pending, nothing stays claimed.
+    ASSERT_TRUE(wait_until([&] { return agent->status()["outbox"]["in_flight"] == 0; })) << agent->log();
+    const auto outbox = agent->status()["outbox"];
+    const int delivered = outbox["delivered"].get<int>();
+    EXPECT_LT(delivered, 10) << "the batch went on after the link was lost";
+    EXPECT_EQ(delivered + outbox["pending"].get<int>(), 10);
+    EXPECT_EQ(sim.stats()["accepted"].get<int>(), delivered);
+    ASSERT_EQ(agent->stop(), 0);
+
+    // Released, not failed: none of the unsent operations counts an attempt or an error.
+    {
+        auto reopened = outbox::Outbox::open(state.file("outbox.db"));
+        ASSERT_TRUE(reopened) << reopened.error().describe();
+        auto batch = (*reopened)->claim_batch("din", wall_clock_now_ms(), 100);
+        ASSERT_TRUE(batch);
+        EXPECT_EQ(static_cast<int>(batch->size()), 10 - delivered);
+        for (const auto& operation : *batch) {
+            EXPECT_EQ(operation.attempts, 0) << operation.idempotency_key;
+            EXPECT_EQ(operation.last_error, "") << operation.idempotency_key;
+        }
+    }  // closed again: the claims above are undone when the agent reopens the outbox
+
+    sim.admin_post("/admin/latency", {{"path", "/ssl/ifp/picking/order"}, {"delay_ms", 0}});
+    agent = std::make_unique<AgentHarness>(sim, /*link_up=*/true, &state);
+    ASSERT_TRUE(wait_until([&] { return agent->status()["outbox"]["delivered"] == 10; })) << agent->log();
+    EXPECT_EQ(sim.stats()["accepted"].get<int>(), 10);
+    EXPECT_EQ(sim.stats()["duplicates"].get<int>(), 0);
+}
+
 TEST(SyncEngine, RetryAfterAsAnHttpDateIsHonoured) {
     Simulator sim;
     AgentHarness agent(sim, /*link_up=*/false);
-    // An HTTP date 3 s ahead (whole seconds: the date has no finer resolution).
-    const std::time_t at = std::time(nullptr) + 3;
+    // An HTTP date 4 s ahead (whole seconds: the date has no finer resolution). Whatever the
+    // fraction of the second now and however late a loaded machine gets the request out (under
+    // a second), the agent still reads at least 2 s from it.
+    const std::time_t at = std::time(nullptr) + 4;
     std::tm utc{};
     gmtime_r(&at, &utc);
     char date[64];

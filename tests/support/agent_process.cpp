@@ -12,13 +12,16 @@ namespace outpost::testing {
 AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settings)
     : socket_(state_dir.file("outpostd.sock")) {
     const std::string config = state_dir.file("outpostd.toml");
-    std::ofstream(config) << "device_id = \"test-device\"\n"
+    std::ofstream(config) << "device_id = \"" << settings.device_id << "\"\n"
                           << "board = \"" << settings.board << "\"\n"
                           << (settings.boards_dir.empty() ? "" : "boards_dir = \"" + settings.boards_dir + "\"\n")
                           << "log_level = \"" << settings.log_level << "\"\n"
                           << "[sim]\nlink_up = " << (settings.link_up ? "true" : "false") << "\n"
                           << "[storage]\noutbox_path = \"outbox.db\"\n"
                           << "sync = \"" << (settings.sync_full ? "full" : "normal") << "\"\n"
+                          << (settings.max_operations > 0
+                                  ? "max_operations = " + std::to_string(settings.max_operations) + "\n"
+                                  : std::string())
                           << "[control]\nsocket_path = \"" << socket_ << "\"\n"
                           << settings.control_extra << "\n"
                           << "[tls]\nca_file = \"" << pki_file(settings.ca_file) << "\"\n"
@@ -33,8 +36,11 @@ AgentProcess::AgentProcess(const TempDir& state_dir, const AgentSettings& settin
                           << "username = \"" << settings.din_user << "\"\n"
                           << "password = \"" << settings.din_password << "\"\n"
                           << "request_timeout_ms = " << settings.request_timeout_ms << "\n"
+                          << (settings.concurrency > 0 ? "concurrency = " + std::to_string(settings.concurrency) + "\n"
+                                                       : std::string())
                           << settings.extra_config << "\n";
-    auto argv = paths::argv_of(paths::kOutpostd);  // the emulator first, in a cross build
+    auto argv = settings.command_prefix;
+    for (auto& word : paths::argv_of(paths::kOutpostd)) argv.push_back(std::move(word));  // emulator first, if any
     argv.insert(argv.end(), {"--config", config});
     if (!settings.environment.empty()) {
         std::vector<std::string> with_environment{"/usr/bin/env"};

@@ -3,6 +3,7 @@
 // and started again on the same outbox, with the settings tests vary (link, sync level, log
 // level, credentials). AgentHarness (tests/integration) wraps it for the common case.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,12 @@ struct AgentSettings {
     std::string client_key = "client.key";
     std::string tls_extra{};      // more [tls] keys, as TOML lines
     std::string control_extra{};  // more [control] keys, as TOML lines
+    // Benchmarks (tests/bench) vary these; tests keep the defaults.
+    std::string device_id = "test-device";
+    int concurrency = 0;              // [upstream.din] concurrency; 0: the config's default
+    std::int64_t max_operations = 0;  // [storage] max_operations; 0: the config's default
+    // Words put before outpostd's command line, e.g. {"/usr/bin/valgrind", "--tool=callgrind"}.
+    std::vector<std::string> command_prefix{};
 };
 
 class AgentProcess {

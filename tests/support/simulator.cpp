@@ -27,7 +27,8 @@ Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {
     const std::string ready = dir_.file("ready.json");
     std::vector<std::string> argv{paths::kUpstreamSim, "--cert", pki_file(options_.server_cert), "--key",
                                   pki_file(options_.server_key), "--client-ca", pki_file(options_.client_ca), "--host",
-                                  "127.0.0.1", "--port", "0", "--admin-port", "0", "--db", dir_.file("sim.db"),
+                                  "127.0.0.1", "--port", "0", "--admin-port", "0", "--db",
+                                  options_.in_memory ? ":memory:" : dir_.file("sim.db"),
                                   "--ready-file", ready, "--din-user", options_.din_user, "--din-password",
                                   options_.din_password, "--token-ttl", std::to_string(options_.token_ttl_seconds)};
     argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
@@ -42,6 +43,7 @@ Simulator::Simulator(SimulatorOptions options) : options_(std::move(options)) {
     if (!up) throw std::runtime_error("upstream-sim did not become ready:\n" + process_->log());
     port_ = ports["port"].get<int>();
     admin_port_ = ports["admin_port"].get<int>();
+    open_tls_port_ = ports.value("open_tls_port", -1);
 }
 
 Simulator::~Simulator() = default;

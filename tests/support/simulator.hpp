@@ -20,7 +20,11 @@ struct SimulatorOptions {
     std::string din_user = "demo";
     std::string din_password = "demo-password";
     int token_ttl_seconds = 3600;
-    std::vector<std::string> extra_args{};  // more upstream-sim options (other upstreams' credentials...)
+    // Keep accepted pickings in memory instead of a file (benchmarks: no WAL writes, no
+    // checkpoint fsyncs competing with the agent's disk).
+    bool in_memory = false;
+    // More command-line options (benchmarks: "--open-tls-port", "0", "--no-request-log", ...).
+    std::vector<std::string> extra_args{};
 };
 
 class Simulator {
@@ -29,6 +33,9 @@ public:
     ~Simulator();
 
     [[nodiscard]] int port() const { return port_; }
+    // The TLS port without client certificates (--open-tls-port in extra_args), else -1.
+    [[nodiscard]] int open_tls_port() const { return open_tls_port_; }
+    [[nodiscard]] pid_t pid() const { return process_->pid(); }
     [[nodiscard]] std::string base_url(const std::string& host = "localhost") const;
     [[nodiscard]] const SimulatorOptions& options() const { return options_; }
 
@@ -46,6 +53,7 @@ private:
     std::unique_ptr<ChildProcess> process_;
     int port_ = 0;
     int admin_port_ = 0;
+    int open_tls_port_ = -1;
 };
 
 std::string pki_file(const std::string& name);

@@ -41,7 +41,7 @@ TEST(ControlRequests, AFieldOfTheWrongTypeIsAnsweredAndTheConversationGoesOn) {
         EXPECT_TRUE(frames[1].request) << line;
     }
     std::string input = "{\"cmd\":\"dead.list\",\"limit\":\"ten\"}\n";
-    EXPECT_EQ(take_requests(input).at(0).error, "\"limit\" must be an integer from 1 to 2147483647");
+    EXPECT_EQ(take_requests(input).at(0).error, "malformed request: \"limit\" must be an integer from 1 to 2147483647");
 }
 
 TEST(ControlRequests, ALineThatIsNotAnObjectEndsTheConversation) {

@@ -113,6 +113,105 @@ TEST_F(OutboxTest, ClaimIsFifoWithinALaneAndLanesAreIndependent) {
     EXPECT_EQ((*third)->id, a2->id);
 }
 
+TEST_F(OutboxTest, ClaimBatchTakesOneHeadPerLaneOldestFirstUpToTheLimit) {
+    auto outbox = open_outbox();
+    auto a1 = outbox->enqueue(picking("A"));
+    auto a2 = outbox->enqueue(picking("A"));
+    auto b1 = outbox->enqueue(picking("B"));
+    auto c1 = outbox->enqueue(picking("C"));
+    auto d1 = outbox->enqueue(picking("D"));
+    ASSERT_TRUE(a1 && a2 && b1 && c1 && d1);
+
+    auto batch = outbox->claim_batch("din", wall_clock_now_ms(), 3);
+    ASSERT_TRUE(batch) << batch.error().describe();
+    ASSERT_EQ(batch->size(), 3u);
+    // A2 is not a head while A1 is undelivered; the limit leaves D1 for later.
+    EXPECT_EQ((*batch)[0].id, a1->id);
+    EXPECT_EQ((*batch)[1].id, b1->id);
+    EXPECT_EQ((*batch)[2].id, c1->id);
+    for (const auto& operation : *batch) EXPECT_EQ(operation.state, State::InFlight);
+    EXPECT_EQ((*batch)[0].payload, R"({"key_ssl":"A"})");
+
+    auto rest = outbox->claim_batch("din", wall_clock_now_ms(), 10);
+    ASSERT_TRUE(rest);
+    ASSERT_EQ(rest->size(), 1u);
+    EXPECT_EQ(rest->front().id, d1->id);
+    auto none = outbox->claim_batch("din", wall_clock_now_ms(), 10);
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
+    EXPECT_EQ(outbox->counts()->in_flight, 4);
+}
+
+TEST_F(OutboxTest, SettleRecordsABatchOfMixedOutcomesInOneCall) {
+    auto outbox = open_outbox();
+    auto a1 = outbox->enqueue(picking("A"));
+    auto a2 = outbox->enqueue(picking("A"));
+    auto b1 = outbox->enqueue(picking("B"));
+    auto c1 = outbox->enqueue(picking("C"));
+    auto d1 = outbox->enqueue(picking("D"));
+    ASSERT_TRUE(a1 && a2 && b1 && c1 && d1);
+    const UnixMillis now = wall_clock_now_ms();
+    auto batch = outbox->claim_batch("din", now, 10);
+    ASSERT_TRUE(batch);
+    ASSERT_EQ(batch->size(), 4u);
+    const auto bytes_before = outbox->counts()->undelivered_bytes;
+
+    const std::vector<Settlement> outcomes = {
+        {a1->id, Settlement::Kind::Delivered, now, {}},
+        {b1->id, Settlement::Kind::Retry, now + 60'000, "HTTP 503"},
+        {c1->id, Settlement::Kind::Release, 0, {}},  // claimed, never sent
+        {d1->id, Settlement::Kind::Dead, 0, "HTTP 422"},
+    };
+    auto settled = outbox->settle(outcomes);
+    ASSERT_TRUE(settled) << settled.error().describe();
+    for (const auto& one : *settled) EXPECT_TRUE(one) << one.error().describe();
+
+    auto a1_now = outbox->find(a1->id);
+    EXPECT_EQ((*a1_now)->state, State::Delivered);
+    EXPECT_EQ((*a1_now)->attempts, 1);
+    auto b1_now = outbox->find(b1->id);
+    EXPECT_EQ((*b1_now)->state, State::Pending);
+    EXPECT_EQ((*b1_now)->attempts, 1);
+    EXPECT_EQ((*b1_now)->next_attempt_at, now + 60'000);
+    EXPECT_EQ((*b1_now)->last_error, "HTTP 503");
+    auto c1_now = outbox->find(c1->id);
+    EXPECT_EQ((*c1_now)->state, State::Pending);
+    EXPECT_EQ((*c1_now)->attempts, 0) << "a released operation was never sent: no attempt counted";
+    EXPECT_EQ((*outbox->find(d1->id))->state, State::Dead);
+    const auto counts = outbox->counts();
+    EXPECT_EQ(counts->delivered, 1);
+    EXPECT_EQ(counts->undelivered_bytes, bytes_before - static_cast<std::int64_t>(std::string(R"({"key_ssl":"A"})").size()));
+
+    // The delivery unblocked A2, the release made C1 claimable again; B1 waits for its retry.
+    auto next = outbox->claim_batch("din", now, 10);
+    ASSERT_TRUE(next);
+    ASSERT_EQ(next->size(), 2u);
+    EXPECT_EQ((*next)[0].id, a2->id);
+    EXPECT_EQ((*next)[1].id, c1->id);
+}
+
+TEST_F(OutboxTest, SettleNamesAnOperationNotInFlightAndRecordsTheOthers) {
+    auto outbox = open_outbox();
+    auto a1 = outbox->enqueue(picking("A"));
+    auto b1 = outbox->enqueue(picking("B"));
+    ASSERT_TRUE(a1 && b1);
+    ASSERT_TRUE(outbox->claim_next("din", wall_clock_now_ms()));  // A1 only
+    const std::vector<Settlement> outcomes = {
+        {a1->id, Settlement::Kind::Delivered, wall_clock_now_ms(), {}},
+        {b1->id, Settlement::Kind::Delivered, wall_clock_now_ms(), {}},  // never claimed
+    };
+    auto settled = outbox->settle(outcomes);
+    ASSERT_TRUE(settled) << settled.error().describe();
+    EXPECT_TRUE((*settled)[0]);
+    ASSERT_FALSE((*settled)[1]);
+    EXPECT_NE((*settled)[1].error().message.find("operation " + std::to_string(b1->id) + " is not in flight"),
+              std::string::npos)
+        << (*settled)[1].error().describe();
+    EXPECT_EQ((*outbox->find(a1->id))->state, State::Delivered);
+    EXPECT_EQ((*outbox->find(b1->id))->state, State::Pending);
+    EXPECT_EQ(outbox->counts()->delivered, 1);
+}
+
 TEST_F(OutboxTest, RescheduledOperationWaitsUntilDueAndBlocksItsLane) {
     auto outbox = open_outbox();
     auto a1 = outbox->enqueue(picking("A"));

@@ -42,12 +42,17 @@ void register_admin_api(httplib::Server& server, const AdminTargets& targets) {
     send_json(res, 200, targets.stats.to_json(targets.faults.up()));
   });
 
+  server.Get("/admin/timeline", [targets](const Request&, Response& res) {
+    send_json(res, 200, targets.timeline.to_json());
+  });
+
   server.Get("/admin/accepted", [targets](const Request& req, Response& res) {
     send_json(res, 200, accepted_json(targets.store, req));
   });
 
   server.Post("/admin/reset-stats", with_body([targets](const Request&, Response& res) {
     targets.stats.reset();
+    targets.timeline.reset();
     send_json(res, 200, nlohmann::json{{"reset", true}});
   }));
 

@@ -2,13 +2,15 @@
 // authentication (it only ever listens on loopback).
 //   GET    /admin/stats          counters (see Stats) and "up"
 //   GET    /admin/accepted       accepted pickings in arrival order (?key_ssl= to filter)
-//   POST   /admin/reset-stats    zero the counters, keep the data
+//   GET    /admin/timeline       requests per 100 ms, peak per second, first request per device
+//   POST   /admin/reset-stats    zero the counters and the timeline, keep the data
 // plus the fault controls of admin_faults.hpp.
 #pragma once
 
 #include "faults.hpp"
 #include "stats.hpp"
 #include "store.hpp"
+#include "timeline.hpp"
 #include "tls_faults.hpp"
 #include "token_ttl.hpp"
 
@@ -20,6 +22,7 @@ namespace upstream_sim {
 struct AdminTargets {
   Store& store;
   Stats& stats;
+  Timeline& timeline;
   Faults& faults;
   TlsFaults& tls;
   TokenTtl& token_ttl;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -33,6 +34,12 @@ bool is_blank(const std::string& text) {
                      [](unsigned char c) { return std::isspace(c) != 0; });
 }
 
+std::int64_t unix_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // The status a hung-up request's response carries, so the post-routing hook knows it was
 // already counted and logged (hang_up_on) and that nothing will be sent. Never on the wire.
 constexpr int status_hung_up = 0;
@@ -46,8 +53,11 @@ void ApiGate::install_hooks(httplib::Server& server) const {
   server.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (res.status == status_hung_up) return;
     stats_.on_api_response(req.path, res.status);
-    std::fprintf(stderr, "upstream-sim: %s %s -> %d\n", req.method.c_str(), req.path.c_str(),
-                 res.status);
+    timeline_.on_request(req.get_header_value("X-Device-Id"), unix_now_ms());
+    if (request_log_) {
+      std::fprintf(stderr, "upstream-sim: %s %s -> %d\n", req.method.c_str(), req.path.c_str(),
+                   res.status);
+    }
   });
 }
 
@@ -104,8 +114,11 @@ void ApiGate::hang_up_on(const httplib::Request& req, httplib::Response& res) co
   }
   // Counted before the connection goes, so a test that sees the hang-up sees it counted.
   stats_.on_closed_without_answer(req.path);
-  std::fprintf(stderr, "upstream-sim: %s %s -> closed without answer\n", req.method.c_str(),
-               req.path.c_str());
+  timeline_.on_request(req.get_header_value("X-Device-Id"), unix_now_ms());
+  if (request_log_) {
+    std::fprintf(stderr, "upstream-sim: %s %s -> closed without answer\n", req.method.c_str(),
+                 req.path.c_str());
+  }
   res.status = status_hung_up;
   hang_up(fd);
 }

@@ -7,12 +7,13 @@
 //   4. a body, if any, sent as Content-Type: application/json.
 // Then the endpoint; then the step's delay plus the path's latency; then, for the hang-up steps,
 // the connection is closed instead of answered.
-// And after every response: the counters and one access-log line (method, path, status; never
-// headers or bodies, which carry passwords and tokens).
+// And after every response: the counters, the timeline, and one access-log line (method, path,
+// status; never headers or bodies, which carry passwords and tokens) unless the log is off.
 #pragma once
 
 #include "faults.hpp"
 #include "stats.hpp"
+#include "timeline.hpp"
 
 #include <httplib.h>
 
@@ -20,8 +21,13 @@ namespace upstream_sim {
 
 class ApiGate {
  public:
-  ApiGate(Faults& faults, Stats& stats, bool device_header_required)
-      : faults_(faults), stats_(stats), device_header_required_(device_header_required) {}
+  ApiGate(Faults& faults, Stats& stats, Timeline& timeline, bool device_header_required,
+          bool request_log)
+      : faults_(faults),
+        stats_(stats),
+        timeline_(timeline),
+        device_header_required_(device_header_required),
+        request_log_(request_log) {}
 
   // Counting, logging and JSON error bodies. Call before registering routes.
   void install_hooks(httplib::Server& server) const;
@@ -46,7 +52,9 @@ class ApiGate {
 
   Faults& faults_;
   Stats& stats_;
+  Timeline& timeline_;
   bool device_header_required_;
+  bool request_log_;  // one stderr line per request (off for load tests: a write per request)
 };
 
 }  // namespace upstream_sim

@@ -2,7 +2,9 @@
 //
 // Two listeners on one loopback address: the upstream API over HTTPS with mandatory client
 // certificates, and the admin API over plain HTTP. Tests start the simulator with --port 0
-// --admin-port 0 --ready-file F, wait for F, and read the ports from it.
+// --admin-port 0 --ready-file F, wait for F, and read the ports from it. A third listener,
+// --open-tls-port, serves the same API over TLS without client certificates for load generators
+// (tools/bench runs wrk against it).
 #include "admin_api.hpp"
 #include "admin_orders.hpp"
 #include "admin_wms.hpp"
@@ -21,6 +23,7 @@
 #include "secrets.hpp"
 #include "stats.hpp"
 #include "store.hpp"
+#include "timeline.hpp"
 #include "tls.hpp"
 #include "tls_faults.hpp"
 #include "tls_protocol.hpp"
@@ -45,9 +48,11 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -75,6 +80,10 @@ struct Options {
   PmpOptions pmp;
   std::string smartseller_api_key = "demo-smartseller-key";
   TlsProtocol tls_protocol;
+  int open_tls_port = -1;  // -1: no listener without client certificates
+  int threads = 64;
+  std::size_t keep_alive_max = 100;
+  bool request_log = true;
 };
 
 void fail(const std::string& message) {
@@ -89,12 +98,13 @@ int bind_listener(httplib::Server& server, const std::string& host, int port) {
 }
 
 // Written to FILE.tmp then renamed, so a test polling for the file never reads half of it.
-bool write_ready_file(const std::string& path, int port, int admin_port) {
+bool write_ready_file(const std::string& path, int port, int admin_port, int open_tls_port) {
   const std::string temporary = path + ".tmp";
   {
+    nlohmann::json ready{{"port", port}, {"admin_port", admin_port}, {"pid", getpid()}};
+    if (open_tls_port >= 0) ready["open_tls_port"] = open_tls_port;
     std::ofstream out(temporary, std::ios::trunc);
-    out << nlohmann::json{{"port", port}, {"admin_port", admin_port}, {"pid", getpid()}}.dump()
-        << '\n';
+    out << ready.dump() << '\n';
     out.close();
     if (!out) {
       fail("cannot write --ready-file " + temporary);
@@ -110,17 +120,48 @@ bool write_ready_file(const std::string& path, int port, int admin_port) {
   return true;
 }
 
-// Waits until both accept loops are running (their sockets already listen since the bind), or
+// One listener and the thread running its accept loop.
+struct Listener {
+  httplib::Server* server;
+  std::atomic<bool> done{false};
+  std::thread thread;
+
+  explicit Listener(httplib::Server& s) : server(&s) {
+    thread = std::thread([this] {
+      server->listen_after_bind();
+      done = true;
+    });
+  }
+};
+
+// Waits until every accept loop is running (their sockets already listen since the bind), or
 // one of them gave up.
-bool wait_until_serving(const httplib::Server& api, const httplib::Server& admin,
-                        const std::atomic<bool>& api_done, const std::atomic<bool>& admin_done) {
+bool wait_until_serving(const std::vector<std::unique_ptr<Listener>>& listeners) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (api_done || admin_done) return false;
-    if (api.is_running() && admin.is_running()) return true;
+    bool all_running = true;
+    for (const auto& listener : listeners) {
+      if (listener->done) return false;
+      all_running = all_running && listener->server->is_running();
+    }
+    if (all_running) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   return false;
+}
+
+bool any_done(const std::vector<std::unique_ptr<Listener>>& listeners) {
+  for (const auto& listener : listeners) {
+    if (listener->done) return true;
+  }
+  return false;
+}
+
+bool all_done(const std::vector<std::unique_ptr<Listener>>& listeners) {
+  for (const auto& listener : listeners) {
+    if (!listener->done) return false;
+  }
+  return true;
 }
 
 int run(const Options& options, const std::string& bind_address, const sigset_t& stop_signals) {
@@ -147,6 +188,7 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   WmsDisposals wms_disposals(*wms_data);
   WmsRequestLog wms_requests;
   Stats stats;
+  Timeline timeline;
   Faults faults;
   TlsFaults tls_faults(stats);  // outlives api, whose SSL_CTX calls into it
   TokenTtl token_ttl(options.token_ttl_seconds);
@@ -158,10 +200,43 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
     return exit_failure;
   }
   PmpApi pmp(options.pmp, *partner_store, stats, token_ttl);
+  SmartSellerKey smartseller_key(options.smartseller_api_key);
+  const WmsTargets wms{*store, stats, *wms_data, wms_disposals, wms_requests};
+  const ApiGate gate(faults, stats, timeline, options.device_header_required,
+                     options.request_log);
+
+  // The API's settings and routes, the same on the mutual-TLS port and the open one.
+  const auto serve_api = [&](httplib::Server& server) {
+    // Pickings are small; a megabyte is plenty and keeps a runaway client from eating memory.
+    server.set_payload_max_length(std::size_t{1024} * 1024);
+    // httplib closes a connection after 5 requests by default; allow more, as a real server
+    // would, so the agent's connection reuse is actually exercised.
+    server.set_keep_alive_max_count(options.keep_alive_max);
+    // Answers go out at once: with Nagle on, the header and body writes of one answer wait on
+    // the client's delayed ACK (about 40 ms per request on loopback), which would make the
+    // simulator, not the agent, the bottleneck of every drain.
+    server.set_tcp_nodelay(true);
+    // httplib serves one connection per pool thread for as long as it stays open (keep-alive),
+    // and its default pool has 8 threads: the ninth device of a fleet test would wait for
+    // someone's idle connection to time out. Many threads cost little on a test host.
+    server.new_task_queue = [threads = options.threads] {
+      return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+    };
+    gate.install_hooks(server);
+    register_din_api(server, gate, *store, stats, options.din, token_ttl);
+    sales_order->register_routes(server, gate);
+    pmp.register_routes(server, gate);
+    register_smartseller_api(server, gate, *smartseller_store, stats, smartseller_key);
+    // One SMILE /auth/login for every SMILE area; each area adds its account here.
+    register_smile_login(server, gate, *store, stats, {options.orders, options.wms}, token_ttl);
+    register_orders_api(server, gate, *store, *orders, stats);
+    register_wms_api(server, gate, wms);
+    gate.install_fallback(server);
+  };
 
   std::string tls_error;
   httplib::SSLServer api([&](SSL_CTX& ctx) {
-    if (!configure_server_tls(ctx, options.tls, tls_error) ||
+    if (!configure_server_tls(ctx, options.tls, ClientAuth::required, tls_error) ||
         !apply_tls_protocol(ctx, options.tls_protocol, tls_error)) {
       return false;
     }
@@ -172,33 +247,20 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
     fail(tls_error.empty() ? "cannot set up TLS" : tls_error);
     return exit_failure;
   }
-  // Pickings are small; a megabyte is plenty and keeps a runaway client from eating memory.
-  api.set_payload_max_length(std::size_t{1024} * 1024);
-  // httplib closes a connection after 5 requests by default; allow more, as a real server
-  // would, so the agent's connection reuse is actually exercised.
-  api.set_keep_alive_max_count(100);
-  // Answers go out at once: with Nagle on, the header and body writes of one answer wait on the
-  // client's delayed ACK (about 40 ms per request on loopback), which would make the simulator,
-  // not the agent, the bottleneck of every drain.
-  api.set_tcp_nodelay(true);
-  // httplib serves one connection per pool thread for as long as it stays open (keep-alive), and
-  // its default pool has 8 threads: the ninth device of a fleet test would wait for someone's
-  // idle connection to time out. Many threads cost little on a test host.
-  api.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  serve_api(api);
 
-  const ApiGate gate(faults, stats, options.device_header_required);
-  gate.install_hooks(api);
-  register_din_api(api, gate, *store, stats, options.din, token_ttl);
-  sales_order->register_routes(api, gate);
-  pmp.register_routes(api, gate);
-  SmartSellerKey smartseller_key(options.smartseller_api_key);
-  register_smartseller_api(api, gate, *smartseller_store, stats, smartseller_key);
-  // One SMILE /auth/login for every SMILE area; each area adds its account here.
-  register_smile_login(api, gate, *store, stats, {options.orders, options.wms}, token_ttl);
-  register_orders_api(api, gate, *store, *orders, stats);
-  const WmsTargets wms{*store, stats, *wms_data, wms_disposals, wms_requests};
-  register_wms_api(api, gate, wms);
-  gate.install_fallback(api);
+  // Without client certificates; /admin/tls faults are not hooked in here (load tests only).
+  std::optional<httplib::SSLServer> open_api;
+  if (options.open_tls_port >= 0) {
+    open_api.emplace([&](SSL_CTX& ctx) {
+      return configure_server_tls(ctx, options.tls, ClientAuth::none, tls_error);
+    });
+    if (!open_api->is_valid()) {
+      fail(tls_error.empty() ? "cannot set up TLS for --open-tls-port" : tls_error);
+      return exit_failure;
+    }
+    serve_api(*open_api);
+  }
 
   httplib::Server admin;
   sales_order->register_admin(admin);
@@ -206,7 +268,7 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   register_smartseller_admin(admin, *smartseller_store, smartseller_key);  // before the catch-all
   register_orders_admin(admin, *orders);
   register_wms_admin(admin, wms);
-  register_admin_api(admin, AdminTargets{*store, stats, faults, tls_faults, token_ttl});
+  register_admin_api(admin, AdminTargets{*store, stats, timeline, faults, tls_faults, token_ttl});
 
   const int port = bind_listener(api, bind_address, options.port);
   if (port < 0) {
@@ -219,29 +281,36 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
          " (admin)");
     return exit_failure;
   }
+  int open_tls_port = -1;
+  if (open_api) {
+    open_tls_port = bind_listener(*open_api, bind_address, options.open_tls_port);
+    if (open_tls_port < 0) {
+      fail("cannot listen on " + bind_address + ":" + std::to_string(options.open_tls_port) +
+           " (--open-tls-port)");
+      return exit_failure;
+    }
+  }
 
-  std::atomic<bool> api_done{false};
-  std::atomic<bool> admin_done{false};
-  std::thread api_thread([&] {
-    api.listen_after_bind();
-    api_done = true;
-  });
-  std::thread admin_thread([&] {
-    admin.listen_after_bind();
-    admin_done = true;
-  });
+  std::vector<std::unique_ptr<Listener>> listeners;
+  listeners.push_back(std::make_unique<Listener>(api));
+  listeners.push_back(std::make_unique<Listener>(admin));
+  if (open_api) listeners.push_back(std::make_unique<Listener>(*open_api));
 
   int exit_code = exit_ok;
-  if (!wait_until_serving(api, admin, api_done, admin_done)) {
+  if (!wait_until_serving(listeners)) {
     fail("listeners did not start");
     exit_code = exit_failure;
   } else if (!options.ready_file.empty() &&
-             !write_ready_file(options.ready_file, port, admin_port)) {
+             !write_ready_file(options.ready_file, port, admin_port, open_tls_port)) {
     exit_code = exit_failure;
   } else {
     const std::string host = url_host(bind_address);
     std::printf("upstream-sim: listening on https://%s:%d (admin http://%s:%d)\n", host.c_str(),
                 port, host.c_str(), admin_port);
+    if (open_api) {
+      std::printf("upstream-sim: without client certificates on https://%s:%d\n", host.c_str(),
+                  open_tls_port);
+    }
     std::fflush(stdout);
 
     // Signals are blocked in every thread and taken here synchronously: no async-signal-safety
@@ -250,7 +319,7 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
     while (true) {
       const int signal_number = sigtimedwait(&stop_signals, nullptr, &tick);
       if (signal_number == SIGINT || signal_number == SIGTERM) break;
-      if (api_done || admin_done) {
+      if (any_done(listeners)) {
         fail("a listener stopped unexpectedly");
         exit_code = exit_failure;
         break;
@@ -265,23 +334,21 @@ int run(const Options& options, const std::string& bind_address, const sigset_t&
   // between requests, so an idle keep-alive connection (the agent's curl keeps one) would hold
   // shutdown for the whole keep-alive timeout. Give connections a short grace period, then drop
   // them: every SQLite transaction is committed or rolled back on its own, so nothing is lost.
-  api.stop();
-  admin.stop();
+  for (const auto& listener : listeners) listener->server->stop();
   const auto grace_end = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-  while (!(api_done && admin_done) && std::chrono::steady_clock::now() < grace_end) {
+  while (!all_done(listeners) && std::chrono::steady_clock::now() < grace_end) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   if (!options.ready_file.empty()) {
     std::error_code ignored;
     std::filesystem::remove(options.ready_file, ignored);
   }
-  if (!(api_done && admin_done)) {
+  if (!all_done(listeners)) {
     std::fprintf(stderr, "upstream-sim: stopped (dropped idle connections)\n");
     std::fflush(nullptr);
     std::_Exit(exit_code);  // threads still blocked in httplib: no destructors, no joins
   }
-  api_thread.join();
-  admin_thread.join();
+  for (const auto& listener : listeners) listener->thread.join();
   if (exit_code == exit_ok) std::fprintf(stderr, "upstream-sim: stopped\n");
   return exit_code;
 }
@@ -378,6 +445,21 @@ int parse_and_run(int argc, char** argv) {
   app.add_flag_callback("--expose-tokens", keep_issued_tokens,
                         "Test mode: keep every issued token in the clear for GET "
                         "/admin/issued-tokens (secrets tests search the agent's output for them)");
+  app.add_option("--open-tls-port", options.open_tls_port,
+                 "Also serve the API over TLS WITHOUT client certificates on this port (0: any "
+                 "free port), for load generators such as wrk that cannot present one. Off by "
+                 "default; listed in the ready file as open_tls_port")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--threads", options.threads,
+                 "Connection threads per API listener (one per open keep-alive connection)")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  app.add_option("--keep-alive-max", options.keep_alive_max,
+                 "Requests served on one connection before the server closes it")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000'000}))
+      ->capture_default_str();
+  app.add_flag("--request-log,!--no-request-log", options.request_log,
+               "One stderr line per API request (default: on; off for load tests)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -393,6 +475,11 @@ int parse_and_run(int argc, char** argv) {
   }
   if (options.port != 0 && options.port == options.admin_port) {
     fail("--port and --admin-port must differ");
+    return exit_usage;
+  }
+  if (options.open_tls_port > 0 &&
+      (options.open_tls_port == options.port || options.open_tls_port == options.admin_port)) {
+    fail("--open-tls-port must differ from --port and --admin-port");
     return exit_usage;
   }
   if (!options.ready_file.empty()) {

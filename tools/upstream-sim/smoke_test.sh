@@ -37,10 +37,10 @@ expect() {  # description command... : passes when the command succeeds
 "$pki_script" "$work/pki" >/dev/null
 pki=$work/pki
 
-start_sim() {
+start_sim() {  # [more simulator options...]
   rm -f "$work/ready.json"
   "$sim" --cert "$pki/server.pem" --key "$pki/server.key" --client-ca "$pki/ca.pem" \
-         --port 0 --admin-port 0 --ready-file "$work/ready.json" --db "$work/sim.db" \
+         --port 0 --admin-port 0 --ready-file "$work/ready.json" --db "$work/sim.db" "$@" \
          >"$work/sim.out" 2>"$work/sim.err" &
   sim_pid=$!
   local deadline=$((SECONDS + 10))
@@ -458,12 +458,41 @@ check "master-data requests logged" true "$(curl -sS "$admin/admin/wms/requests"
 stop_sim TERM
 check "SIGTERM exits 0" 0 "$sim_rc"
 expect "ready file removed on exit" test ! -e "$work/ready.json"
-start_sim
+# Restarted with the load-test options: a TLS port without client certificates (for wrk), no
+# access-log line per request.
+start_sim --open-tls-port 0 --no-request-log --threads 16 --keep-alive-max 1000
 token=$(login)
 check "restart: replay still 409" 409 "$(status_of "$(post_picking "$token" key-1 "$body")")"
 check "restart: SmartSeller replay still 409" 409 "$(status_of "$(ss PATCH /product/update-stock ss-1 "$update")")"
 out=$(post_picking "$token" key-new "$(picking SSL-R R 2026-11-23T13:00:00Z)")
 check "restart: sequence continues" true "$(body_of "$out" | jq -r '.data.picking_id > 9010')"
+
+# --- the open TLS port (--open-tls-port) and the timeline -------------------------------------
+open_port=$(jq -r .open_tls_port "$work/ready.json")
+expect "ready file names the open TLS port ($open_port)" test "$open_port" -gt 0
+open_call() {  # method path [curl args...]: no client certificate
+  local method=$1 path=$2
+  shift 2
+  curl -sS -X "$method" --cacert "$pki/ca.pem" -H 'Content-Type: application/json' -H 'X-Device-Id: wrk-1' \
+       -w '\n%{http_code}' "$@" "https://localhost:$open_port$path"
+}
+out=$(open_call POST /ifp/login -d '{"username":"demo","password":"demo-password"}')
+check "open port: login without a client certificate 200" 200 "$(status_of "$out")"
+open_token=$(body_of "$out" | jq -r .data.token)
+out=$(open_call POST /ssl/ifp/picking/order -H "Authorization: Bearer $open_token" -H 'Idempotency-Key: open-1' \
+      -d "$(picking SSL-OPEN O1 2026-11-23T14:00:00Z)")
+check "open port: same handlers, picking 201" 201 "$(status_of "$out")"
+rc=0
+curl -sS -o /dev/null --cacert "$pki/ca.pem" -H 'X-Device-Id: hh-07' "$api/ifp/login" 2>/dev/null || rc=$?
+expect "mutual-TLS port still refuses a client without a certificate (curl exit $rc)" test "$rc" -ne 0
+timeline=$(curl -sS "$admin/admin/timeline")
+check "timeline: first request of each device" "hh-07 wrk-1" "$(jq -r '.first_request_ms | keys | join(" ")' <<<"$timeline")"
+check "timeline: the buckets hold every request counted" "$(stat requests)" "$(jq -r '[.buckets[][1]] | add' <<<"$timeline")"
+expect "timeline: a peak per second" test "$(jq -r .peak_per_second <<<"$timeline")" -ge 1
+check "timeline: 100 ms buckets" 100 "$(jq -r .bucket_ms <<<"$timeline")"
+if grep -q "POST /ssl/ifp/picking/order ->" "$work/sim.err"; then fail "--no-request-log still logs requests"; else pass "--no-request-log: no line per request"; fi
+curl -sS -X POST "$admin/admin/reset-stats" -H 'Content-Type: application/json' -d '{}' >/dev/null
+check "reset-stats clears the timeline" 0 "$(curl -sS "$admin/admin/timeline" | jq -r .devices)"
 stop_sim INT
 check "SIGINT exits 0" 0 "$sim_rc"
 

@@ -25,6 +25,23 @@ Statement prepare(sqlite3* db, const char* sql) {
   return Statement(raw);
 }
 
+// A cached statement in use: reset, bindings cleared, when the scope ends, so it keeps no read
+// snapshot open (which would stop the WAL checkpoint) and no pointer to a caller's string.
+class InUse {
+ public:
+  explicit InUse(sqlite3_stmt* statement) : statement_(statement) {}
+  ~InUse() {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
+  InUse(const InUse&) = delete;
+  InUse& operator=(const InUse&) = delete;
+  sqlite3_stmt* get() const { return statement_; }
+
+ private:
+  sqlite3_stmt* statement_;
+};
+
 // Values are bound without a destructor (SQLITE_STATIC semantics): every statement here is
 // stepped to completion while the bound strings are still alive.
 void bind(sqlite3* db, sqlite3_stmt* statement, int index, const std::string& value) {
@@ -101,7 +118,19 @@ Store::Store(const std::string& path) {
   }
 }
 
-Store::~Store() { sqlite3_close(db_); }
+Store::~Store() {
+  for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+  sqlite3_close(db_);
+}
+
+sqlite3_stmt* Store::cached(const char* sql) {
+  auto found = statements_.find(sql);
+  if (found != statements_.end()) return found->second;
+  Statement made = prepare(db_, sql);
+  sqlite3_stmt* raw = made.get();
+  statements_.emplace(sql, made.release());
+  return raw;
+}
 
 void Store::exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(db_, sql);
@@ -149,8 +178,8 @@ PutResult Store::put_picking(const NewPicking& p, std::int64_t now) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
 
-  Statement known = prepare(
-      db_, "SELECT body, picking_id, key_ssl, in_order FROM pickings WHERE idempotency_key = ?");
+  const InUse known(
+      cached("SELECT body, picking_id, key_ssl, in_order FROM pickings WHERE idempotency_key = ?"));
   bind(db_, known.get(), 1, p.idempotency_key);
   if (step(db_, known.get())) {
     const bool same_body = column_text(known.get(), 0) == p.body;
@@ -159,7 +188,7 @@ PutResult Store::put_picking(const NewPicking& p, std::int64_t now) {
                      sqlite3_column_int(known.get(), 3) != 0};
   }
 
-  Statement next = prepare(db_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM pickings");
+  const InUse next(cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM pickings"));
   step(db_, next.get());
   const std::int64_t seq = sqlite3_column_int64(next.get(), 0);
   // Reset read statements as soon as their value is read: a statement still open at COMMIT
@@ -168,7 +197,7 @@ PutResult Store::put_picking(const NewPicking& p, std::int64_t now) {
 
   // Partial picks of one order must arrive in the order they were picked: a picking whose
   // picked_at is earlier than one already accepted for the same key_ssl arrived out of order.
-  Statement latest = prepare(db_, "SELECT MAX(picked_at_ms) FROM pickings WHERE key_ssl = ?");
+  const InUse latest(cached("SELECT MAX(picked_at_ms) FROM pickings WHERE key_ssl = ?"));
   bind(db_, latest.get(), 1, p.key_ssl);
   step(db_, latest.get());
   const bool in_order = sqlite3_column_type(latest.get(), 0) == SQLITE_NULL ||
@@ -176,10 +205,10 @@ PutResult Store::put_picking(const NewPicking& p, std::int64_t now) {
   sqlite3_reset(latest.get());
 
   const std::int64_t picking_id = first_picking_id - 1 + seq;
-  Statement insert = prepare(db_, R"sql(
+  const InUse insert(cached(R"sql(
     INSERT INTO pickings (idempotency_key, seq, picking_id, key_ssl, picking_no, picked_at,
                           picked_at_ms, in_order, device_id, body, accepted_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql"));
   bind(db_, insert.get(), 1, p.idempotency_key);
   bind(db_, insert.get(), 2, seq);
   bind(db_, insert.get(), 3, picking_id);
@@ -219,12 +248,12 @@ void Store::add_token(const std::string& token_sha256, const std::string& userna
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
   // Forget tokens that expired more than a day ago, so the table does not grow without bound.
-  Statement prune = prepare(db_, "DELETE FROM tokens WHERE expires_at < ?");
+  const InUse prune(cached("DELETE FROM tokens WHERE expires_at < ?"));
   bind(db_, prune.get(), 1, issued_at - 86400);
   step(db_, prune.get());
 
-  Statement insert = prepare(
-      db_, "INSERT INTO tokens (token_sha256, username, issued_at, expires_at) VALUES (?, ?, ?, ?)");
+  const InUse insert(
+      cached("INSERT INTO tokens (token_sha256, username, issued_at, expires_at) VALUES (?, ?, ?, ?)"));
   bind(db_, insert.get(), 1, token_sha256);
   bind(db_, insert.get(), 2, username);
   bind(db_, insert.get(), 3, issued_at);
@@ -235,8 +264,8 @@ void Store::add_token(const std::string& token_sha256, const std::string& userna
 
 bool Store::token_valid(const std::string& token_sha256, std::int64_t now) {
   std::lock_guard lock(mutex_);
-  Statement query = prepare(
-      db_, "SELECT 1 FROM tokens WHERE token_sha256 = ? AND revoked = 0 AND expires_at > ?");
+  const InUse query(
+      cached("SELECT 1 FROM tokens WHERE token_sha256 = ? AND revoked = 0 AND expires_at > ?"));
   bind(db_, query.get(), 1, token_sha256);
   bind(db_, query.get(), 2, now);
   return step(db_, query.get());

@@ -24,7 +24,8 @@ std::string openssl_error(const std::string& what) {
 
 }  // namespace
 
-bool configure_server_tls(SSL_CTX& ctx, const TlsFiles& files, std::string& error) {
+bool configure_server_tls(SSL_CTX& ctx, const TlsFiles& files, ClientAuth client_auth,
+                          std::string& error) {
   ERR_clear_error();
   // The contract says TLS 1.2 or newer; refusing older versions here lets a test prove the
   // agent never offers them.
@@ -45,6 +46,12 @@ bool configure_server_tls(SSL_CTX& ctx, const TlsFiles& files, std::string& erro
   if (SSL_CTX_check_private_key(&ctx) != 1) {
     error = openssl_error("--key does not match --cert");
     return false;
+  }
+  if (client_auth == ClientAuth::none) {
+    // No CertificateRequest at all: after the handshake a request costs what it costs on the
+    // mutual-TLS port (same cipher suites, same handlers).
+    SSL_CTX_set_verify(&ctx, SSL_VERIFY_NONE, nullptr);
+    return true;
   }
   if (SSL_CTX_load_verify_locations(&ctx, files.client_ca.c_str(), nullptr) != 1) {
     error = openssl_error("cannot load --client-ca " + files.client_ca);

@@ -187,40 +187,92 @@ void DeliveryWorker::hold_for_rate_limit_locked(const connectors::DeliveryResult
                                 ")");
 }
 
-bool DeliveryWorker::settle(const outbox::Operation& operation, const connectors::DeliveryResult& result) {
+DeliveryWorker::OutcomeToRecord DeliveryWorker::outcome_of(const outbox::Operation& operation,
+                                                           const connectors::DeliveryResult& result) {
     const UnixMillis now = wall_clock_now_ms();
-    Expected<void> settled;
+    OutcomeToRecord outcome;
+    outcome.settlement.id = operation.id;
     switch (result.outcome) {
         case connectors::Outcome::Delivered:
         case connectors::Outcome::AlreadyDelivered:
-            settled = outbox_.mark_delivered(operation.id, now);
+            outcome.settlement.kind = outbox::Settlement::Kind::Delivered;
+            outcome.settlement.at = now;
             break;
         case connectors::Outcome::Permanent:
-            settled = outbox_.mark_dead(operation.id, result.message);
-            if (settled) {
-                log::error(upstream_, "operation " + std::to_string(operation.id) + " (" + operation.kind + ", key " +
-                                          operation.idempotency_key + ") moved to dead letters: " + result.message);
-            }
+            outcome.settlement.kind = outbox::Settlement::Kind::Dead;
+            outcome.settlement.error = result.message;
+            outcome.log_line = "operation " + std::to_string(operation.id) + " (" + operation.kind + ", key " +
+                               operation.idempotency_key + ") moved to dead letters: " + result.message;
             break;
         case connectors::Outcome::AuthFailed:
             // Wrong credentials will not fix themselves in seconds: wait the full cap so the
             // login endpoint is not hammered.
-            settled = outbox_.reschedule(operation.id, now + settings_.backoff_cap.count(), result.message);
+            outcome.settlement.kind = outbox::Settlement::Kind::Retry;
+            outcome.settlement.at = now + settings_.backoff_cap.count();
+            outcome.settlement.error = result.message;
             break;
         case connectors::Outcome::Transient: {
             const auto delay = backoff_delay(operation.attempts, result);
-            settled = outbox_.reschedule(operation.id, now + delay.count(), result.message);
-            log::warning(upstream_, "operation " + std::to_string(operation.id) + " will be retried in " +
-                                        std::to_string(delay.count()) + " ms: " + result.message);
+            outcome.settlement.kind = outbox::Settlement::Kind::Retry;
+            outcome.settlement.at = now + delay.count();
+            outcome.settlement.error = result.message;
+            outcome.log_line = "operation " + std::to_string(operation.id) + " will be retried in " +
+                               std::to_string(delay.count()) + " ms: " + result.message;
+            outcome.warning = true;
             break;
         }
     }
+    return outcome;
+}
+
+bool DeliveryWorker::settle(const std::vector<OutcomeToRecord>& outcomes) {
+    std::vector<outbox::Settlement> settlements;
+    settlements.reserve(outcomes.size());
+    for (const auto& outcome : outcomes) settlements.push_back(outcome.settlement);
+    auto settled = outbox_.settle(settlements);
     if (!settled) {
-        log::error(upstream_, "recording the outcome of operation " + std::to_string(operation.id) +
-                                  " failed (will retry): " + settled.error().describe());
+        log::error(upstream_, "recording the outcome of " + std::to_string(outcomes.size()) +
+                                  " operation(s) failed (will retry): " + settled.error().describe());
         return false;
     }
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        if (!(*settled)[i]) {
+            // Not in flight any more: nothing to record, and trying again cannot help.
+            log::error(upstream_, (*settled)[i].error().describe());
+        } else if (!outcomes[i].log_line.empty()) {
+            if (outcomes[i].warning) {
+                log::warning(upstream_, outcomes[i].log_line);
+            } else {
+                log::error(upstream_, outcomes[i].log_line);
+            }
+        }
+    }
     return true;
+}
+
+std::vector<DeliveryWorker::OutcomeToRecord> DeliveryWorker::deliver_batch(
+    transport::HttpClient& http, const std::vector<outbox::Operation>& batch) {
+    std::vector<OutcomeToRecord> outcomes;
+    outcomes.reserve(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (i > 0) {
+            // The first request was allowed by the caller; each later one asks again: the link
+            // may have gone, the circuit opened (or, half-open, its probe is the one just sent).
+            std::lock_guard lock(mutex_);
+            std::optional<Clock::time_point> retry_at;
+            if (stopping_ || !may_send_locked(Clock::now(), retry_at)) {
+                for (std::size_t j = i; j < batch.size(); ++j) {
+                    outcomes.push_back(OutcomeToRecord{{batch[j].id, outbox::Settlement::Kind::Release, 0, {}}, {}, false});
+                }
+                break;
+            }
+        }
+        const auto result = connector_.deliver(http, batch[i]);
+        outcomes.push_back(outcome_of(batch[i], result));
+        std::lock_guard lock(mutex_);
+        record_outcome_locked(result, wall_clock_now_ms());
+    }
+    return outcomes;
 }
 
 bool DeliveryWorker::may_send_locked(Clock::time_point now, std::optional<Clock::time_point>& retry_at) {
@@ -243,16 +295,15 @@ constexpr UnixMillis kClockJumpHorizonMs = 24LL * 60 * 60 * 1000;
 }  // namespace
 
 void DeliveryWorker::run(transport::HttpClient& http) {
-    std::optional<Unsettled> unsettled;
+    std::vector<OutcomeToRecord> unsettled;  // outcomes the outbox could not record yet (full disk, say)
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-        if (unsettled) {
+        if (!unsettled.empty()) {
             lock.unlock();
-            const bool recorded = settle(unsettled->first, unsettled->second);
+            const bool recorded = settle(unsettled);
             lock.lock();
             if (recorded) {
-                record_outcome_locked(unsettled->second, wall_clock_now_ms());
-                unsettled.reset();
+                unsettled.clear();
             } else {
                 wake_.wait_for(lock, settings_.backoff_base, [this] { return stopping_; });
             }
@@ -277,18 +328,13 @@ void DeliveryWorker::run(transport::HttpClient& http) {
             if (auto counts = outbox_.counts(); counts) connector_.before_drain(http, counts->pending);
         }
         const UnixMillis now = wall_clock_now_ms();
-        auto claimed = outbox_.claim_next(upstream_, now);
-        if (claimed && claimed->has_value()) {
-            const outbox::Operation& operation = **claimed;
-            const auto result = connector_.deliver(http, operation);
-            const bool recorded = settle(operation, result);
+        auto claimed = outbox_.claim_batch(upstream_, now, std::max(1, settings_.claim_batch));
+        if (claimed && !claimed->empty()) {
+            auto outcomes = deliver_batch(http, *claimed);
+            const bool recorded = settle(outcomes);
             if (recorded && after_delivery_) after_delivery_();
             lock.lock();
-            if (recorded) {
-                record_outcome_locked(result, now);
-            } else {
-                unsettled.emplace(operation, result);
-            }
+            if (!recorded) unsettled = std::move(outcomes);
             continue;
         }
         // Nothing to send: hand back the breaker's probe, and sleep until the earliest retry or

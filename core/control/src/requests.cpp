@@ -54,11 +54,11 @@ Frame read_line(std::string_view line) {
         return closing_error("malformed request: expected one JSON object per line");
     }
     const auto cmd = request.find("cmd");
-    if (cmd == request.end() || !cmd->is_string()) return Frame{std::nullopt, "a request needs \"cmd\": a string", false};
+    if (cmd == request.end() || !cmd->is_string()) return Frame{std::nullopt, "malformed request: \"cmd\" must be a string", false};
     for (const FieldRule& rule : kFieldRules) {
         const auto field = request.find(rule.name);
         if (field != request.end() && !rule.fits(*field)) {
-            return Frame{std::nullopt, "\"" + std::string(rule.name) + "\" must be " + rule.expected, false};
+            return Frame{std::nullopt, "malformed request: \"" + std::string(rule.name) + "\" must be " + rule.expected, false};
         }
     }
     return Frame{std::move(request), {}, false};

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <string_view>
 #include <utility>
 
@@ -324,6 +325,14 @@ Expected<std::optional<EnqueueResult>> Outbox::coalesce_locked(const NewOperatio
 
 Expected<std::vector<Expected<EnqueueResult>>> Outbox::enqueue(std::span<const NewOperation> operations) {
     std::lock_guard lock(mutex_);
+    if (sync_relaxed_) {
+        // A claim or settle could not put the sync level back (see RelaxedSync): an
+        // acknowledgement must not be committed without its fsync.
+        auto full = statements_->get("PRAGMA synchronous = FULL");
+        if (!full) return full.error();
+        if (auto set = full->step("restoring the sync level"); !set) return set.error();
+        sync_relaxed_ = false;
+    }
     const UnixMillis now = wall_clock_now_ms();
     const auto unverified_before = unverified_.size();
     const auto unverified_bytes_before = unverified_bytes_;
@@ -370,64 +379,180 @@ Expected<EnqueueResult> Outbox::enqueue(const NewOperation& operation) {
 }
 
 Expected<std::optional<Operation>> Outbox::claim_next(const std::string& upstream, UnixMillis now) {
+    auto claimed = claim_batch(upstream, now, 1);
+    if (!claimed) return claimed.error();
+    if (claimed->empty()) return std::optional<Operation>{};
+    return std::optional<Operation>{std::move(claimed->front())};
+}
+
+// Claims and outcomes are bookkeeping, not acknowledgements: with sync FULL they are committed
+// without waiting for the disk (synchronous = NORMAL for that one transaction). A power cut may
+// undo the latest of them, never an acknowledged operation, because the WAL is appended in
+// order and every later FULL commit (the next enqueue) syncs everything written before it. What
+// an undone claim or outcome costs is a re-send with the same idempotency key, which the
+// upstream answers as already delivered. Waiting for an fsync here would leave the connection
+// idle for every batch: milliseconds each on a handheld's flash.
+class Outbox::RelaxedSync {
+public:
+    explicit RelaxedSync(Outbox& outbox) : outbox_(outbox) {
+        if (outbox_.options_.sync == SyncLevel::Full) relaxed_ = set("PRAGMA synchronous = NORMAL");
+    }
+    ~RelaxedSync() {
+        // Back to FULL before anyone else can commit (the caller still holds the mutex). A
+        // failure here would leave acknowledgements unsynced: enqueue() checks and retries.
+        if (relaxed_) outbox_.sync_relaxed_ = !set("PRAGMA synchronous = FULL");
+    }
+    RelaxedSync(const RelaxedSync&) = delete;
+    RelaxedSync& operator=(const RelaxedSync&) = delete;
+
+private:
+    bool set(const char* pragma) {
+        auto statement = outbox_.statements_->get(pragma);
+        return statement && statement->step("setting the sync level").has_value();
+    }
+    Outbox& outbox_;
+    bool relaxed_ = false;
+};
+
+Expected<std::vector<Operation>> Outbox::claim_batch(const std::string& upstream, UnixMillis now, int max) {
     std::unique_lock lock(mutex_);
     // Nothing leaves an unverified file: wait a little for the check, then let the caller come
     // back (a delivery thread polls; stopping it is never delayed by more than this).
     if (!checked_.wait_for(lock, std::chrono::milliseconds(100), [this] { return integrity_ != Integrity::Checking; })) {
-        return std::optional<Operation>{};
+        return std::vector<Operation>{};
     }
-    // The oldest due operation whose lane holds nothing older that is still undelivered: a
-    // failed head of lane blocks its own lane only.
-    auto select = statements_->get(std::string("SELECT ") + std::string(kOperationColumns) +
-                 " FROM operations AS o INDEXED BY operations_fifo WHERE o.upstream = ?1 AND o.state = 'pending' "
-                 "AND o.next_attempt_at <= ?2 AND " + kLaneHeadCondition + " ORDER BY o.id LIMIT 1");
-    if (!select) return select.error();
-    select->bind(1, upstream);
-    select->bind(2, now);
-    auto row = select->step("finding the next operation to deliver");
-    if (!row) return row.error();
-    if (!*row) return std::optional<Operation>{};
-    Operation operation = read_operation(*select);
-
-    auto claim = statements_->get("UPDATE operations SET state = 'in_flight' WHERE id = ?1 AND state = 'pending'");
+    const RelaxedSync relaxed(*this);
+    // The oldest due operations whose lanes hold nothing older that is still undelivered: a
+    // failed head of lane blocks its own lane only. Two operations of one lane are never both
+    // heads, so a batch holds at most one per lane and FIFO within each lane is kept.
+    // One statement, one transaction for the whole batch: SQLite materialises the
+    // subquery's ids first, then updates those rows.
+    auto claim = statements_->get(std::string("UPDATE operations SET state = 'in_flight' WHERE id IN (SELECT o.id "
+                 "FROM operations AS o INDEXED BY operations_fifo WHERE o.upstream = ?1 AND o.state = 'pending' "
+                 "AND o.next_attempt_at <= ?2 AND ") + kLaneHeadCondition + " ORDER BY o.id LIMIT ?3) RETURNING " +
+                 std::string(kOperationColumns));
     if (!claim) return claim.error();
-    claim->bind(1, operation.id);
-    if (auto claimed = update_one(db_, *claim, operation.id, "claiming an operation"); !claimed) {
-        return claimed.error();
+    claim->bind(1, upstream);
+    claim->bind(2, now);
+    claim->bind(3, static_cast<std::int64_t>(std::max(max, 1)));
+    std::vector<Operation> operations;
+    while (true) {
+        auto row = claim->step("claiming the next operations to deliver");
+        if (!row) return row.error();
+        if (!*row) break;
+        operations.push_back(read_operation(*claim));
     }
-    operation.state = State::InFlight;
-    return std::optional<Operation>{std::move(operation)};
+    // RETURNING gives the rows in no promised order; they are sent oldest first.
+    std::sort(operations.begin(), operations.end(),
+              [](const Operation& a, const Operation& b) { return a.id < b.id; });
+    return operations;
+}
+
+Expected<void> Outbox::settle_one_locked(const Settlement& settlement) {
+    switch (settlement.kind) {
+        case Settlement::Kind::Delivered:
+            // settle() marks every delivery of a batch in one statement, never one by one.
+            return make_error("outbox", "internal: a delivery reached settle_one_locked");
+        case Settlement::Kind::Retry: {
+            auto update = statements_->get("UPDATE operations SET state = 'pending', next_attempt_at = ?2, "
+                                           "attempts = attempts + 1, last_error = ?3 WHERE id = ?1 AND state = 'in_flight'");
+            if (!update) return update.error();
+            update->bind(1, settlement.id);
+            update->bind(2, settlement.at);
+            update->bind(3, settlement.error);
+            return update_one(db_, *update, settlement.id, "rescheduling an operation");
+        }
+        case Settlement::Kind::Dead: {
+            auto update = statements_->get("UPDATE operations SET state = 'dead', attempts = attempts + 1, last_error = ?2 "
+                                           "WHERE id = ?1 AND state = 'in_flight'");
+            if (!update) return update.error();
+            update->bind(1, settlement.id);
+            update->bind(2, settlement.error);
+            return update_one(db_, *update, settlement.id, "moving an operation to dead letters");
+        }
+        case Settlement::Kind::Release: {
+            auto update = statements_->get("UPDATE operations SET state = 'pending' WHERE id = ?1 AND state = 'in_flight'");
+            if (!update) return update.error();
+            update->bind(1, settlement.id);
+            return update_one(db_, *update, settlement.id, "releasing an unsent operation");
+        }
+    }
+    return make_error("outbox", "unknown settlement kind");
+}
+
+Expected<std::vector<Expected<void>>> Outbox::settle(std::span<const Settlement> settlements) {
+    std::lock_guard lock(mutex_);
+    std::vector<Expected<void>> results(settlements.size());
+    if (settlements.empty()) return results;
+    const RelaxedSync relaxed(*this);
+    if (auto begun = exec(db_, "BEGIN IMMEDIATE", "starting to record outcomes"); !begun) return begun.error();
+    const auto rollback = [this](Error error) -> Expected<std::vector<Expected<void>>> {
+        (void)exec(db_, "ROLLBACK", "rolling back the outcomes");
+        return error;
+    };
+
+    // The deliveries, the common case, in one statement (a batch's usual outcome): per-statement
+    // costs are paid once, not per operation.
+    std::string delivered_ids;
+    UnixMillis delivered_at = 0;
+    for (const Settlement& settlement : settlements) {
+        if (settlement.kind != Settlement::Kind::Delivered) continue;
+        delivered_ids += (delivered_ids.empty() ? "[" : ",") + std::to_string(settlement.id);
+        delivered_at = std::max(delivered_at, settlement.at);
+    }
+    if (!delivered_ids.empty()) {
+        delivered_ids += "]";
+        auto update = statements_->get("UPDATE operations SET state = 'delivered', delivered_at = ?1, "
+                                       "attempts = attempts + 1, last_error = NULL WHERE state = 'in_flight' "
+                                       "AND id IN (SELECT value FROM json_each(?2)) RETURNING id");
+        if (!update) return rollback(update.error());
+        update->bind(1, delivered_at);
+        update->bind(2, delivered_ids);
+        std::vector<OperationId> updated;
+        while (true) {
+            auto row = update->step("marking operations delivered");
+            if (!row) return rollback(row.error());
+            if (!*row) break;
+            updated.push_back(update->column_int(0));
+        }
+        for (std::size_t i = 0; i < settlements.size(); ++i) {
+            const Settlement& settlement = settlements[i];
+            if (settlement.kind != Settlement::Kind::Delivered) continue;
+            if (std::find(updated.begin(), updated.end(), settlement.id) == updated.end()) {
+                results[i] = make_error("outbox", "marking an operation delivered: operation " +
+                                                      std::to_string(settlement.id) +
+                                                      " is not in flight (settled twice, or unknown)");
+            }
+        }
+    }
+    // Retries, dead letters and releases: rare, one statement each.
+    for (std::size_t i = 0; i < settlements.size(); ++i) {
+        if (settlements[i].kind == Settlement::Kind::Delivered) continue;
+        auto settled = settle_one_locked(settlements[i]);
+        if (!settled && settled.error().code > 0) return rollback(settled.error());  // SQLite failed
+        results[i] = std::move(settled);
+    }
+    if (auto committed = exec(db_, "COMMIT", "committing the outcomes"); !committed) return rollback(committed.error());
+    // The undelivered totals follow through the triggers (schema 5); enqueue() reads them.
+    return results;
+}
+
+Expected<void> Outbox::settle_single(Settlement settlement) {
+    auto settled = settle(std::span<const Settlement>(&settlement, 1));
+    if (!settled) return settled.error();
+    return std::move(settled->front());
 }
 
 Expected<void> Outbox::mark_delivered(OperationId id, UnixMillis now) {
-    std::lock_guard lock(mutex_);
-    auto update = statements_->get("UPDATE operations SET state = 'delivered', delivered_at = ?2, attempts = attempts + 1, "
-        "last_error = NULL WHERE id = ?1 AND state = 'in_flight'");
-    if (!update) return update.error();
-    update->bind(1, id);
-    update->bind(2, now);
-    return update_one(db_, *update, id, "marking an operation delivered");
+    return settle_single(Settlement{id, Settlement::Kind::Delivered, now, {}});
 }
 
 Expected<void> Outbox::reschedule(OperationId id, UnixMillis next_attempt_at, const std::string& error) {
-    std::lock_guard lock(mutex_);
-    auto update = statements_->get("UPDATE operations SET state = 'pending', next_attempt_at = ?2, attempts = attempts + 1, "
-        "last_error = ?3 WHERE id = ?1 AND state = 'in_flight'");
-    if (!update) return update.error();
-    update->bind(1, id);
-    update->bind(2, next_attempt_at);
-    update->bind(3, error);
-    return update_one(db_, *update, id, "rescheduling an operation");
+    return settle_single(Settlement{id, Settlement::Kind::Retry, next_attempt_at, error});
 }
 
 Expected<void> Outbox::mark_dead(OperationId id, const std::string& error) {
-    std::lock_guard lock(mutex_);
-    auto update = statements_->get("UPDATE operations SET state = 'dead', attempts = attempts + 1, last_error = ?2 "
-        "WHERE id = ?1 AND state = 'in_flight'");
-    if (!update) return update.error();
-    update->bind(1, id);
-    update->bind(2, error);
-    return update_one(db_, *update, id, "moving an operation to dead letters");
+    return settle_single(Settlement{id, Settlement::Kind::Dead, 0, error});
 }
 
 Expected<std::int64_t> Outbox::make_due(const std::string& upstream, UnixMillis now) {

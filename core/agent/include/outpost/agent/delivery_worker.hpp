@@ -4,7 +4,11 @@
 // Contract:
 // - `concurrency` threads, each with its own kept-alive connection, claim operations; the
 //   outbox hands each lane's head to one thread at a time, so lanes run in parallel and FIFO
-//   holds within a lane.
+//   holds within a lane. A thread claims up to `claim_batch` lane heads at once, sends them one
+//   after the other, and records their outcomes in one transaction: with a backlog, two fsyncs
+//   serve a whole batch instead of every operation. Before each request of a batch the thread
+//   checks again that it may send (link, circuit, stop); what it may not send is released,
+//   unchanged, for later.
 // - While the link is down, the circuit is open, or nothing is due, the threads sleep on a
 //   condition variable with no timeout beyond the next due time: an offline device spends no
 //   CPU here.
@@ -48,6 +52,7 @@ struct DispatchSettings {
     std::chrono::milliseconds backoff_cap{60000};
     std::chrono::milliseconds first_flush_jitter{3000};
     int concurrency = 2;
+    int claim_batch = 16;  // operations a thread claims (and settles) in one transaction
     BreakerSettings breaker;
 };
 
@@ -88,11 +93,20 @@ public:
 
 private:
     using Clock = std::chrono::steady_clock;
-    using Unsettled = std::pair<outbox::Operation, connectors::DeliveryResult>;
+    // An outcome to record in the outbox, and what to log once it is recorded.
+    struct OutcomeToRecord {
+        outbox::Settlement settlement;
+        std::string log_line;  // empty: nothing to log
+        bool warning = false;  // log_line is a warning (a retry), else an error (a dead letter)
+    };
 
     void run(transport::HttpClient& http);
-    // True when the outcome was recorded in the outbox.
-    bool settle(const outbox::Operation& operation, const connectors::DeliveryResult& result);
+    // Sends the claimed operations one after the other while sending is allowed; the rest are
+    // released. Feeds each answer to the breaker and status as it comes.
+    std::vector<OutcomeToRecord> deliver_batch(transport::HttpClient& http, const std::vector<outbox::Operation>& batch);
+    OutcomeToRecord outcome_of(const outbox::Operation& operation, const connectors::DeliveryResult& result);
+    // True when the outcomes were recorded in the outbox (then their log lines are written).
+    bool settle(const std::vector<OutcomeToRecord>& outcomes);
     void record_outcome_locked(const connectors::DeliveryResult& result, UnixMillis now);
     void hold_for_rate_limit_locked(const connectors::DeliveryResult& result);
     std::chrono::milliseconds backoff_delay(int attempts, const connectors::DeliveryResult& result);

@@ -12,10 +12,15 @@
 // - Nothing acknowledged is evicted: when the undelivered operations (pending, in flight, dead)
 //   reach Limits, new operations are refused with kErrorLimitReached until deliveries make room.
 // - claim_next() hands out the oldest due operation whose lane has nothing older still
-//   undelivered (FIFO per lane) and marks it in flight. Operations in flight when the process
-//   died are put back to pending when the outbox is opened again: they will be sent again, with
-//   the same idempotency key, which the upstream uses to apply them once.
-// - mark_delivered() / reschedule() / mark_dead() settle a claimed operation.
+//   undelivered (FIFO per lane) and marks it in flight; claim_batch() up to N of them, each the
+//   head of a different lane, in one transaction. Operations in flight when the process died are
+//   put back to pending when the outbox is opened again: they will be sent again, with the same
+//   idempotency key, which the upstream uses to apply them once.
+// - mark_delivered() / reschedule() / mark_dead() settle a claimed operation; settle() records
+//   the outcomes of several in one transaction, and can also release an operation that was
+//   claimed but not sent (back to pending, unchanged). Claims and outcomes are committed without
+//   waiting for an fsync even at SyncLevel::Full: a power cut may undo the latest of them (never
+//   an acknowledged operation), which costs a re-send with the same idempotency key.
 // - prune_delivered() deletes delivered operations past their retention in small batches and
 //   returns the freed pages to the file system (incremental vacuum), so no call pauses long.
 // - The file is checked (PRAGMA quick_check). A corrupt file is moved aside under a new name and a
@@ -144,6 +149,20 @@ struct Operation {
     bool clock_unreliable = false;
 };
 
+// The outcome of one claimed (in-flight) operation, for settle().
+struct Settlement {
+    enum class Kind {
+        Delivered,  // at: when; attempts + 1
+        Retry,      // back to pending, due at `at`; attempts + 1; `error` kept
+        Dead,       // to dead letters; attempts + 1; `error` kept
+        Release,    // claimed but never sent: back to pending as it was (attempts unchanged)
+    };
+    OperationId id = 0;
+    Kind kind = Kind::Delivered;
+    UnixMillis at = 0;
+    std::string error;
+};
+
 struct EnqueueResult {
     OperationId id = 0;
     std::string idempotency_key;
@@ -203,6 +222,14 @@ public:
 
     // The next operation of `upstream` due at `now`, marked in flight; nullopt when none is due.
     Expected<std::optional<Operation>> claim_next(const std::string& upstream, UnixMillis now);
+    // Up to `max` such operations, oldest first, each the head of its own lane, marked in flight
+    // in one transaction; empty when none is due.
+    Expected<std::vector<Operation>> claim_batch(const std::string& upstream, UnixMillis now, int max);
+
+    // Records the outcomes of claimed operations in one transaction. The outer error: nothing was
+    // recorded (storage failure; try again). Inner errors: that operation was not in flight
+    // (settled twice, or unknown); the others were recorded.
+    Expected<std::vector<Expected<void>>> settle(std::span<const Settlement> settlements);
 
     Expected<void> mark_delivered(OperationId id, UnixMillis now);
     // Back to pending after a transient failure; attempts is incremented.
@@ -270,9 +297,14 @@ private:
     void finish_check(const Expected<void>& verdict);
     void quarantine_at_runtime_locked(const std::string& reason);
     Expected<std::int64_t> carry_over_locked();
+    Expected<void> settle_one_locked(const Settlement& settlement);  // not Delivered
+    Expected<void> settle_single(Settlement settlement);
+
+    class RelaxedSync;  // claims and outcomes commit without an fsync (see outbox.cpp)
 
     std::mutex mutex_;
     sqlite3* db_;
+    bool sync_relaxed_ = false;  // a RelaxedSync failed to restore FULL; enqueue() restores it
     std::unique_ptr<detail::StatementCache> statements_;
     std::string path_;
     Options options_;
