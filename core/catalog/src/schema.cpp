@@ -52,6 +52,31 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
     CREATE INDEX materials_code ON materials (code);
     CREATE INDEX materials_gtin14 ON materials (gtin14) WHERE gtin14 != '';
     )sql",
+    // 1 -> 2: the pick-list family (pick_lists.cpp).
+    R"sql(
+    -- One row per SMILE order pulled for offline picking; its items in pick_list_items.
+    CREATE TABLE pick_lists (
+        order_id   INTEGER PRIMARY KEY,
+        key_ssl    TEXT    NOT NULL,
+        status     TEXT    NOT NULL,
+        updated_at TEXT    NOT NULL,
+        data       TEXT    NOT NULL,   -- the whole order as sent
+        pulled_at  INTEGER NOT NULL    -- Unix ms, device clock
+    ) STRICT;
+    -- Not UNIQUE: an upstream listing a key_ssl twice must not make a whole page fail to store.
+    CREATE INDEX pick_lists_key_ssl ON pick_lists (key_ssl);
+    CREATE INDEX pick_lists_status ON pick_lists (status, order_id);
+    CREATE TABLE pick_list_items (
+        order_id      INTEGER NOT NULL,
+        position      INTEGER NOT NULL,  -- the upstream's order of items
+        item_id       INTEGER NOT NULL,  -- 0: the upstream sent none
+        material_code TEXT    NOT NULL,
+        qty           INTEGER NOT NULL,
+        batch_code    TEXT    NOT NULL,  -- '': none named
+        data          TEXT    NOT NULL,
+        PRIMARY KEY (order_id, position)
+    ) STRICT;
+    )sql",
 };
 
 Expected<int> read_user_version(sqlite3* db) {

@@ -10,7 +10,7 @@
 
 namespace outpost::catalog::detail {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 // Error::code of a file written by a newer agent.
 inline constexpr int kNewerSchema = -2000;
 

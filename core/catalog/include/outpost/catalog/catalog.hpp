@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "outpost/catalog/master_data.hpp"
+#include "outpost/catalog/pick_lists.hpp"
 #include "outpost/common/clock.hpp"
 #include "outpost/common/expected.hpp"
 
@@ -92,8 +93,21 @@ public:
     // Record count and pull state of every type, in all_entity_types() order.
     Expected<std::vector<TypeSummary>> master_data_summary() const;
 
+    // ---- Pick lists (pick_lists.cpp) ----
+    // Stores each list in one transaction for the lot, replacing the stored copy of the same
+    // order (its items included: the upstream's list is the whole truth about that order).
+    Expected<void> upsert_pick_lists(std::span<const PickList> lists);
+    // Forgets an order the upstream no longer knows (404 on its integration read).
+    Expected<void> remove_pick_list(std::int64_t order_id);
+    Expected<std::optional<PickList>> pick_list(std::string_view key_ssl) const;
+    Expected<std::optional<PickList>> pick_list_by_order(std::int64_t order_id) const;
+    // Stored pick lists in `status` (every status when empty), by order id.
+    Expected<std::vector<PickList>> pick_lists(std::string_view status) const;
+
 private:
     Catalog(sqlite3* db, std::string path);
+    Expected<std::optional<PickList>> pick_list_where(const char* condition, std::string_view text,
+                                                      std::int64_t number) const;
     static Expected<std::unique_ptr<Catalog>> open_checked(const std::string& path, const Options& options);
 
     mutable std::mutex mutex_;
