@@ -187,6 +187,35 @@ token_pointer = "/data/api_token"
     EXPECT_EQ(config->upstream("pmp"), nullptr);
 }
 
+TEST(Config, CatalogNextToTheOutboxUnlessToldAndItsPolicy) {
+    auto defaults = parse_config(kValid, "/etc/outpost/outpostd.toml");
+    ASSERT_TRUE(defaults) << defaults.error().describe();
+    EXPECT_EQ(defaults->catalog_path, "/etc/outpost/data/catalog.db");
+    EXPECT_EQ(defaults->catalog.max_age.count(), 24);
+    EXPECT_FALSE(defaults->catalog.reject_when_stale);
+
+    std::string text = kValid;
+    text.replace(text.find("[storage]"), 9, "[storage]\ncatalog_path = \"cache/catalog.db\"");
+    text += "[catalog]\nmax_age_hours = 72\nstale_policy = \"reject\"\n";
+    auto told = parse_config(text, "/etc/outpost/outpostd.toml");
+    ASSERT_TRUE(told) << told.error().describe();
+    EXPECT_EQ(told->catalog_path, "/etc/outpost/cache/catalog.db");
+    EXPECT_EQ(told->catalog.max_age.count(), 72);
+    EXPECT_TRUE(told->catalog.reject_when_stale);
+
+    for (const auto& [bad, fragment] :
+         {std::pair{"[catalog]\nstale_policy = \"ignore\"\n", "'catalog.stale_policy'"},
+          std::pair{"[catalog]\nmax_age_hours = 0\n", "'catalog.max_age_hours'"},
+          std::pair{"[catalog]\nmax_age = 1\n", "unknown key 'catalog.max_age'"}}) {
+        auto refused = parse_config(kValid + bad, "test.toml");
+        ASSERT_FALSE(refused) << bad;
+        EXPECT_NE(refused.error().message.find(fragment), std::string::npos) << refused.error().message;
+    }
+    std::string same_file = kValid;
+    same_file.replace(same_file.find("[storage]"), 9, "[storage]\ncatalog_path = \"data/outbox.db\"");
+    EXPECT_FALSE(parse_config(same_file, "/etc/outpost/outpostd.toml"));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadConfig,
     ::testing::Values(

@@ -214,7 +214,7 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     toml::table root = std::move(parsed.table());
     if (auto ok = reject_unknown_keys(root, "",
                                       {"device_id", "board", "boards_dir", "log_level", "shutdown_deadline_ms", "sim", "storage", "control",
-                                       "tls", "delivery", "upstream"},
+                                       "tls", "delivery", "catalog", "upstream"},
                                       source);
         !ok) {
         return ok.error();
@@ -259,7 +259,8 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
 
     const toml::table& storage = get_table(root, "storage") ? *get_table(root, "storage") : empty;
     if (auto ok = reject_unknown_keys(storage, "storage",
-                                      {"outbox_path", "sync", "max_operations", "max_bytes", "retention_hours"}, source);
+                                      {"outbox_path", "catalog_path", "sync", "max_operations", "max_bytes", "retention_hours"},
+                                      source);
         !ok) {
         return ok.error();
     }
@@ -275,6 +276,15 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     auto outbox_path = get_string(storage, "storage", "outbox_path", true, source);
     if (!outbox_path) return outbox_path.error();
     config.outbox_path = resolve_path(*outbox_path, source);
+    // The catalog is a cache of master data: next to the outbox unless told otherwise.
+    const std::string default_catalog =
+        (std::filesystem::path(config.outbox_path).parent_path() / "catalog.db").string();
+    auto catalog_path = get_string(storage, "storage", "catalog_path", false, source, default_catalog);
+    if (!catalog_path) return catalog_path.error();
+    config.catalog_path = resolve_path(*catalog_path, source);
+    if (config.catalog_path == config.outbox_path) {
+        return config_error(source, "'storage.catalog_path' must not be the outbox's file");
+    }
     auto sync = get_string(storage, "storage", "sync", false, source, "full");
     if (!sync) return sync.error();
     if (*sync != "full" && *sync != "normal") {
@@ -326,6 +336,20 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     auto probe = get_millis(delivery, "delivery", "breaker_probe_interval_ms", config.delivery.breaker_probe_interval, source);
     if (!probe) return probe.error();
     config.delivery.breaker_probe_interval = *probe;
+
+    const toml::table& catalog = get_table(root, "catalog") ? *get_table(root, "catalog") : empty;
+    if (auto ok = reject_unknown_keys(catalog, "catalog", {"max_age_hours", "stale_policy"}, source); !ok) {
+        return ok.error();
+    }
+    auto max_age = get_positive(catalog, "catalog", "max_age_hours", config.catalog.max_age.count(), source);
+    if (!max_age) return max_age.error();
+    config.catalog.max_age = std::chrono::hours(*max_age);
+    auto stale_policy = get_string(catalog, "catalog", "stale_policy", false, source, "accept-and-flag");
+    if (!stale_policy) return stale_policy.error();
+    if (*stale_policy != "accept-and-flag" && *stale_policy != "reject") {
+        return config_error(source, "'catalog.stale_policy' must be \"accept-and-flag\" or \"reject\"");
+    }
+    config.catalog.reject_when_stale = *stale_policy == "reject";
 
     const toml::table* upstreams = get_table(root, "upstream");
     if (upstreams == nullptr || upstreams->empty()) {

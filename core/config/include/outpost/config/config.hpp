@@ -53,6 +53,16 @@ struct DeliveryConfig {
     std::chrono::milliseconds breaker_probe_interval{5000};  // open 50..100 % of this, then probe
 };
 
+// [catalog]: how intake trusts the local catalog (master data pulled from the WMS upstream).
+struct CatalogConfig {
+    // A catalog whose materials (or entities) were last pulled longer ago than this, or never,
+    // is stale: what intake does then is `reject_when_stale`'s call.
+    std::chrono::hours max_age{24};
+    // false ("accept-and-flag", the default): a stale catalog does not stop work; operations are
+    // accepted, marked in the answer and the log. true ("reject"): they are refused.
+    bool reject_when_stale = false;
+};
+
 struct Config {
     std::string source_path;  // the file this was read from
     std::string device_id;
@@ -61,6 +71,7 @@ struct Config {
     Board board_data;  // the board file's HAL choices and devices (sim: built in)
     bool sim_link_initially_up = false;  // [sim] link_up: the sim board's link at start
     std::string outbox_path;
+    std::string catalog_path;  // [storage] catalog_path; default: catalog.db next to the outbox
     bool sync_full = true;  // [storage] sync = "full" | "normal"
     std::int64_t max_operations = 100'000;  // [storage] undelivered operations before back-pressure
     std::int64_t max_bytes = 64LL << 20;    // [storage] their payload bytes
@@ -72,6 +83,7 @@ struct Config {
     std::chrono::milliseconds shutdown_deadline{10000};  // shutdown_deadline_ms
     TlsConfig tls;
     DeliveryConfig delivery;
+    CatalogConfig catalog;
     std::vector<UpstreamConfig> upstreams;  // in file order; at least one
 
     // The [upstream.<name>] table, or nullptr when the file has none.
