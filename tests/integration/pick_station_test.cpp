@@ -145,6 +145,10 @@ TEST_F(PickStationTest, OutpostctlFeedsScansAndCancels) {
     const auto opened = outpostctl("sim scan ']C0SSL-2026-000123'");
     EXPECT_EQ(opened.exit_code, 0) << opened.output;
     EXPECT_NE(opened.output.find("accepted: order SSL-2026-000123"), std::string::npos) << opened.output;
+    const auto shown = outpostctl("status");
+    EXPECT_NE(shown.output.find("pick      picking order SSL-2026-000123, lines picked 0, remaining 1"),
+              std::string::npos)
+        << shown.output;
     const auto refused = outpostctl("sim scan '(01)08991234567914(17)270531(10)P1'");
     EXPECT_NE(refused.exit_code, 0);
     EXPECT_NE(refused.output.find("refused: wrong item"), std::string::npos) << refused.output;
