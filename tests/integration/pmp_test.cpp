@@ -131,7 +131,10 @@ TEST(Pmp, AFailedStatusInsideA200IsADeadLetterWithTheApisMessage) {
     ASSERT_TRUE(wait_until([&] { return outbox(agent)["delivered"] == 1; })) << agent.log();
     // The same order inserted again under another key: PMP answers 200 {"status": "failed"}.
     queue(agent, "pmp-order-insert", order("PMP-DUP", "open", 1), "insert-2");
-    ASSERT_TRUE(wait_until([&] { return outbox(agent)["dead"] == 1; })) << agent.status().dump(2) << agent.log();
+    // The worker commits the dead letter before it records the outcome in its status: wait for both.
+    ASSERT_TRUE(wait_until([&] {
+        return outbox(agent)["dead"] == 1 && pmp_status(agent).value("last_error", "").find("failed") != std::string::npos;
+    })) << agent.status().dump(2) << agent.log();
     const std::string error = pmp_status(agent)["last_error"];
     EXPECT_NE(error.find("status \"failed\""), std::string::npos) << error;
     EXPECT_NE(error.find("Kode order PMP-DUP sudah ada"), std::string::npos) << error;
