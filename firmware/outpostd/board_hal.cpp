@@ -1,11 +1,16 @@
 #include "board_hal.hpp"
 
+#include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include "hal/linux/dev_watchdog.hpp"
+#include "hal/linux/evdev_scanner.hpp"
 #include "hal/linux/linux_network_link.hpp"
 #include "hal/linux/sd_notify_watchdog.hpp"
+#include "hal/linux/serial_scanner.hpp"
+#include "hal/linux/sysfs_indicator.hpp"
 
 namespace outpostd {
 namespace {
@@ -13,6 +18,62 @@ namespace {
 outpost::Error board_error(const outpost::config::Config& config, const std::string& message) {
     const std::string where = config.board_data.file.empty() ? "board '" + config.board + "'" : config.board_data.file;
     return outpost::make_error("board", where + ": " + message);
+}
+
+// An LED-class device named by its name ("status:green") or its path ("/sys/class/leds/status:green").
+std::pair<std::string, std::string> led_root_and_name(const std::string& device) {
+    const auto slash = device.rfind('/');
+    if (slash == std::string::npos) return {"/sys/class/leds", device};
+    return {device.substr(0, slash), device.substr(slash + 1)};
+}
+
+// The scanner and indicator of a pick station (board_hal.hpp). Only created here: the agent's
+// pick station starts the scanner, so a scanner that is unplugged does not stop the daemon.
+outpost::Expected<void> wire_station(const outpost::config::Config& config, BoardHal& wired) {
+    const auto& board = config.board_data;
+    const std::string fallback = board.name == "sim" ? "sim" : "none";
+    const std::string scanner_kind = board.hal_choice("scanner", fallback);
+    if (scanner_kind == "sim") {
+        auto scanner = std::make_unique<hal::sim::SimScanner>();
+        wired.sim_scanner = scanner.get();
+        wired.scanner = std::move(scanner);
+    } else if (scanner_kind == "evdev" || scanner_kind == "serial") {
+        const std::string device = board.device("scanner");
+        if (device.empty()) return board_error(config, "hal.scanner = \"" + scanner_kind + "\" needs devices.scanner");
+        if (scanner_kind == "evdev") {
+            const long long gs_key = std::atoll(board.device("scanner_gs_key", "0").c_str());
+            if (gs_key < 0 || gs_key > 0xffff) return board_error(config, "devices.scanner_gs_key must be a key code");
+            hal::linux::EvdevScannerOptions options;
+            options.device = device;
+            options.gs_key = static_cast<std::uint16_t>(gs_key);
+            wired.scanner = std::make_unique<hal::linux::EvdevScanner>(options);
+        } else {
+            const long long baud = std::atoll(board.device("scanner_baud", "9600").c_str());
+            if (baud <= 0) return board_error(config, "devices.scanner_baud must be a baud rate");
+            hal::linux::SerialScannerOptions options;
+            options.device = device;
+            options.baud = static_cast<int>(baud);
+            wired.scanner = std::make_unique<hal::linux::SerialScanner>(options);
+        }
+    }
+
+    const std::string indicator_kind = board.hal_choice("indicator", fallback);
+    if (indicator_kind == "sim") {
+        auto indicator = std::make_unique<hal::sim::SimIndicator>();
+        wired.sim_indicator = indicator.get();
+        wired.indicator = std::move(indicator);
+    } else if (indicator_kind == "sysfs-led") {
+        const std::string led = board.device("led_ok");
+        if (led.empty()) return board_error(config, "hal.indicator = \"sysfs-led\" needs devices.led_ok");
+        auto [root, name] = led_root_and_name(led);
+        const std::string beeper = board.device("beeper");
+        if (!beeper.empty() && led_root_and_name(beeper).first != root) {
+            return board_error(config, "devices.beeper must be in the same LED class folder as devices.led_ok (" + root + ")");
+        }
+        wired.indicator = std::make_unique<hal::linux::SysfsIndicator>(hal::linux::SysfsIndicatorOptions{
+            root, name, beeper.empty() ? std::string() : led_root_and_name(beeper).second});
+    }
+    return {};
 }
 
 }  // namespace
@@ -50,6 +111,7 @@ outpost::Expected<BoardHal> wire_board(const outpost::config::Config& config) {
         wired.watchdog = std::make_unique<hal::linux::DevWatchdog>(board.device("watchdog", "/dev/watchdog"));
         wired.watchdog_interval = std::chrono::seconds(seconds);
     }
+    if (auto station = wire_station(config, wired); !station) return station.error();
     return wired;
 }
 

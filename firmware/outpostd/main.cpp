@@ -93,6 +93,15 @@ int main(int argc, char** argv) {
     }
     // Under systemd (Type=notify): READY=1 once serving, and the watchdog the board names.
     if (board->watchdog) (*agent)->set_watchdog(*board->watchdog, board->watchdog_interval);
+    // A station with a scanner runs pick sessions (docs/hal.md, "Pick session").
+    if (board->scanner) {
+        if (auto attached = (*agent)->attach_pick_station(*board->scanner, board->indicator.get(), board->sim_scanner,
+                                                          board->sim_indicator);
+            !attached) {
+            std::fprintf(stderr, "outpostd: cannot start: %s\n", attached.error().describe().c_str());
+            return 1;
+        }
+    }
     outpost::agent::Agent* running = agent->get();
     const auto shutdown_deadline = config->shutdown_deadline;
     std::thread signal_thread([running, signals, shutdown_deadline] {

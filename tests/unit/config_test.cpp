@@ -231,6 +231,24 @@ TEST(Config, CatalogNextToTheOutboxUnlessToldAndItsPolicy) {
     EXPECT_FALSE(parse_config(same_file, "/etc/outpost/outpostd.toml"));
 }
 
+// [picking] (pick sessions on a station): codes and the warehouse's UTC offset.
+TEST(Config, PickingCodesAndTheWarehousesOffset) {
+    auto defaults = parse_config(kValid, "test.toml");
+    ASSERT_TRUE(defaults) << defaults.error().describe();
+    EXPECT_EQ(defaults->picking.confirm_code, "CONFIRM");
+    EXPECT_EQ(defaults->picking.utc_offset_minutes, 0);
+    auto told = parse_config(kValid + "[picking]\nconfirm_code = \"OK-PICK\"\nutc_offset = \"-03:30\"\n", "test.toml");
+    ASSERT_TRUE(told) << told.error().describe();
+    EXPECT_EQ(told->picking.confirm_code, "OK-PICK");
+    EXPECT_EQ(told->picking.cancel_code, "CANCEL");
+    EXPECT_EQ(told->picking.utc_offset_minutes, -210);
+    for (const char* bad : {"+7", "+07:60", "+15:00", "UTC+7"}) {
+        auto refused = parse_config(kValid + "[picking]\nutc_offset = \"" + bad + "\"\n", "test.toml");
+        ASSERT_FALSE(refused) << bad;
+        EXPECT_NE(refused.error().message.find("'picking.utc_offset'"), std::string::npos) << refused.error().message;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadConfig,
     ::testing::Values(

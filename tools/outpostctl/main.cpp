@@ -73,6 +73,17 @@ int main(int argc, char** argv) {
     auto* sim_link = sim->add_subcommand("link", "take the simulated network link up or down");
     std::string link_state;
     sim_link->add_option("state", link_state, "up or down")->required()->check(CLI::IsMember({"up", "down"}));
+    auto* sim_scan = sim->add_subcommand("scan", "feed one scan to the sim scanner (the pick session checks it)");
+    std::string scan_code;
+    sim_scan->add_option("code", scan_code,
+                         "the scan as a scanner sends it: \"]C0SSL-2026-000123\", or GS1 in the human-readable "
+                         "form \"(01)08991234567895(17)270531(10)B2311A\"; \\x1d stands for GS")
+        ->required();
+
+    auto* pick = app.add_subcommand("pick", "the pick session on a station with a scanner");
+    pick->require_subcommand(1);
+    auto* pick_confirm = pick->add_subcommand("confirm", "queue what was picked (like scanning the confirm label)");
+    auto* pick_cancel = pick->add_subcommand("cancel", "drop the open pick session; nothing is queued");
 
     CLI11_PARSE(app, argc, argv);
 
@@ -172,6 +183,20 @@ int main(int argc, char** argv) {
         }
         std::printf("link %s\n", answer.value("link", std::string("?")).c_str());
         return 0;
+    }
+    if (sim_scan->parsed() || pick_confirm->parsed() || pick_cancel->parsed()) {
+        nlohmann::json request = {{"cmd", pick_confirm->parsed() ? "pick.confirm" : pick_cancel->parsed() ? "pick.cancel" : "sim.scan"}};
+        if (sim_scan->parsed()) {
+            // A shell cannot type GS (0x1D) easily: "\x1d" in the argument stands for it.
+            for (std::size_t at = scan_code.find("\\x1d"); at != std::string::npos; at = scan_code.find("\\x1d", at)) {
+                scan_code.replace(at, 4, "\x1d");
+            }
+            request["code"] = scan_code;
+        }
+        if (const int code = call(socket, request, answer); code != 0) return code;
+        const std::string verdict = answer.value("verdict", std::string("?"));
+        std::printf("%s: %s\n", verdict.c_str(), answer.value("message", std::string()).c_str());
+        return verdict == "refused" ? kRefused : 0;
     }
     return 0;
 }

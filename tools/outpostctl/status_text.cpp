@@ -71,6 +71,18 @@ std::string status_text(const nlohmann::json& status) {
         out += "catalog   " + text_of(catalog.value("flagged_since_start", nlohmann::json())) +
                " operation(s) accepted unchecked (stale catalog) since start; see outpostctl catalog status\n";
     }
+    if (const auto pick = status.value("pick_session", nlohmann::json()); pick.is_object()) {
+        const bool picking = pick.value("state", "") == "picking";
+        out += "pick      " + text_of(pick.value("state", nlohmann::json())) +
+               (picking ? " order " + text_of(pick.value("order", nlohmann::json())) + ", lines picked " +
+                              text_of(pick.value("lines_picked", nlohmann::json())) + ", remaining " +
+                              text_of(pick.value("lines_remaining", nlohmann::json()))
+                        : std::string()) +
+               ", last: " + text_of(pick.value("last_message", nlohmann::json())) +
+               (pick.value("scanner_error", "").empty() ? std::string()
+                                                        : ", SCANNER: " + text_of(pick["scanner_error"])) +
+               "\n";
+    }
     return out;
 }
 

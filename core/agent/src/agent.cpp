@@ -24,6 +24,7 @@
 #include "outpost/agent/pull_worker.hpp"
 #include "outpost/agent/status_report.hpp"
 #include "outpost/catalog/catalog.hpp"
+#include "pick_station.hpp"
 #include "outpost/common/log.hpp"
 #include "outpost/config/secret_files.hpp"
 #include "outpost/connectors/registry.hpp"
@@ -71,9 +72,11 @@ struct Agent::Parts {
     std::int64_t flagged_total = 0;
     std::string last_flag;
     bool flagging = false;  // the last catalog-checked operation was flagged
+    std::unique_ptr<PickStation> pick_station;  // boards with a scanner (attach_pick_station)
 
     ~Parts() {
         if (link != nullptr) link->set_observer({});
+        pick_station.reset();  // its scanner thread stops before the outbox goes
         stop_watchdog_ticker();
         // Workers join before the connectors, the catalog and the outbox they use go away.
         for (auto& upstream : upstreams) {
@@ -363,10 +366,15 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
                 {{"lane", lane.lane}, {"dead_operation", lane.dead_operation}, {"reason", lane.reason}});
         }
         answer["client_certificate"] = certificate_watch->status();
+        if (pick_station) answer["pick_session"] = pick_station->status();
         answer["ok"] = true;
         return answer;
     }
     if (command == "kinds") return kinds();
+    if (command == "sim.scan" || command.rfind("pick.", 0) == 0) {
+        if (!pick_station) return failure(command + ": this board has no scanner (hal.scanner), so no pick session");
+        return pick_station->handle(command, request);
+    }
     if (command == "sim.clock") {
         if (sim_link == nullptr) return failure("sim.clock is only available on the sim board");
         const auto unix_ms = request.find("unix_ms");
@@ -414,7 +422,7 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
     if (command.rfind("dead.", 0) == 0) return handle_dead_letters(command, request);
     return failure("unknown command '" + command +
                    "' (known: enqueue, status, metrics, kinds, salvage, dead.list, dead.show, dead.retry, dead.drop, "
-                   "catalog.status, catalog.material, catalog.pull, sim.link, sim.clock)");
+                   "catalog.status, catalog.material, catalog.pull, sim.link, sim.clock, sim.scan, pick.confirm, pick.cancel)");
 }
 
 nlohmann::json operation_json(const outbox::Operation& operation, bool with_payload) {
@@ -644,7 +652,9 @@ Expected<void> Agent::run() {
     log::info("agent", "ready: device " + parts.config.device_id + ", board " + parts.config.board + ", link " +
                            (parts.link->is_up() ? "up" : "down") + ", control socket " + parts.config.control_socket);
     if (parts.watchdog != nullptr) parts.start_watchdog();
+    if (parts.pick_station) parts.pick_station->start();
     while (!parts.stopping.load()) {
+        if (parts.pick_station) parts.pick_station->drain();
         if (parts.reload_requested.exchange(false)) parts.reload();
         parts.kick_watchdog_if_due();
         auto turn = parts.control->poll_once([&parts](const std::vector<nlohmann::json>& requests) {
@@ -655,6 +665,7 @@ Expected<void> Agent::run() {
             return turn;
         }
     }
+    if (parts.pick_station) parts.pick_station->stop();
     parts.stop_workers();
     parts.stop_watchdog_ticker();
     parts.end_sessions();
@@ -675,6 +686,26 @@ void Agent::request_reload() {
 void Agent::set_watchdog(hal::Watchdog& watchdog, std::chrono::milliseconds interval) {
     parts_->watchdog = &watchdog;
     parts_->watchdog_interval = interval;
+}
+
+Expected<void> Agent::attach_pick_station(hal::BarcodeScanner& scanner, hal::Indicator* indicator,
+                                          hal::sim::SimScanner* sim_scanner, hal::sim::SimIndicator* sim_indicator) {
+    Parts& parts = *parts_;
+    picking::PickSessionOptions options{parts.config.device_id, parts.config.picking.confirm_code,
+                                        parts.config.picking.cancel_code, parts.config.picking.utc_offset_minutes};
+    // A confirmed pick is one "enqueue" request through handle(): the producers' own path, with
+    // its validation, clock flag and group commit; it answers once the commit is durable.
+    auto enqueue = [&parts](const nlohmann::json& payload, const std::string& key) -> Expected<std::int64_t> {
+        const auto answers = parts.handle({nlohmann::json{
+            {"cmd", "enqueue"}, {"kind", "picking-order"}, {"payload", payload}, {"idempotency_key", key}}});
+        const nlohmann::json& answer = answers.front();
+        if (!answer.value("ok", false)) return make_error("intake", answer.value("error", std::string("refused")));
+        return answer["id"].get<std::int64_t>();
+    };
+    parts.pick_station = std::make_unique<PickStation>(
+        PickStationParts{&scanner, indicator, sim_scanner, sim_indicator}, *parts.catalog, std::move(enqueue),
+        [&parts] { return parts.device_now(); }, std::move(options), [&parts] { parts.wake(); });
+    return {};
 }
 
 }  // namespace outpost::agent

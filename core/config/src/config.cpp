@@ -6,6 +6,7 @@
 #include "board_loader.hpp"
 #include "toml.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
@@ -256,7 +257,7 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
     toml::table root = std::move(parsed.table());
     if (auto ok = reject_unknown_keys(root, "",
                                       {"device_id", "board", "boards_dir", "log_level", "shutdown_deadline_ms", "sim", "storage", "control",
-                                       "tls", "delivery", "catalog", "upstream"},
+                                       "tls", "delivery", "catalog", "picking", "upstream"},
                                       source);
         !ok) {
         return ok.error();
@@ -403,6 +404,30 @@ Expected<Config> parse_config(const std::string& toml_text, const std::string& s
         return config_error(source, "'catalog.stale_policy' must be \"accept-and-flag\" or \"reject\"");
     }
     config.catalog.reject_when_stale = *stale_policy == "reject";
+
+    // [picking]: the pick session on a station with a scanner (docs/hal.md, "Pick session").
+    const toml::table& picking = get_table(root, "picking") ? *get_table(root, "picking") : empty;
+    if (auto ok = reject_unknown_keys(picking, "picking", {"confirm_code", "cancel_code", "utc_offset"}, source); !ok) {
+        return ok.error();
+    }
+    for (auto [key, target] : {std::pair{"confirm_code", &config.picking.confirm_code},
+                               std::pair{"cancel_code", &config.picking.cancel_code}}) {
+        auto code = get_string(picking, "picking", key, false, source, *target);
+        if (!code) return code.error();
+        *target = *code;
+    }
+    auto offset = get_string(picking, "picking", "utc_offset", false, source, "+00:00");
+    if (!offset) return offset.error();
+    const std::string& text = *offset;
+    const bool well_formed = text.size() == 6 && (text[0] == '+' || text[0] == '-') && text[3] == ':' &&
+                             std::isdigit(static_cast<unsigned char>(text[1])) && std::isdigit(static_cast<unsigned char>(text[2])) &&
+                             std::isdigit(static_cast<unsigned char>(text[4])) && std::isdigit(static_cast<unsigned char>(text[5]));
+    const int minutes = well_formed ? std::stoi(text.substr(1, 2)) * 60 + std::stoi(text.substr(4, 2)) : -1;
+    if (!well_formed || minutes > 14 * 60 || std::stoi(text.substr(4, 2)) > 59) {
+        return config_error(source, "'picking.utc_offset' must be the warehouse's UTC offset as +HH:MM or -HH:MM "
+                                    "(at most 14 hours), e.g. \"+07:00\"");
+    }
+    config.picking.utc_offset_minutes = text[0] == '-' ? -minutes : minutes;
 
     const toml::table* upstreams = get_table(root, "upstream");
     if (upstreams == nullptr || upstreams->empty()) {

@@ -17,6 +17,12 @@
 //   The outbox path, control socket, board and device id change only at a restart (logged).
 // - set_watchdog() (before run()): run() sends READY=1 once it serves, and kicks the watchdog
 //   from the control loop at least twice per interval (0: READY only).
+// - attach_pick_station() (before run(), on boards with a scanner): reads pick lists and
+//   materials from the agent's catalog (storage.catalog_path, filled by the pullers) and runs a pick session
+//   (core/picking) on the control thread: scans from `scanner`, feedback on `indicator` (null:
+//   none), confirmed picks queued through the same intake path as "enqueue". Control commands
+//   pick.confirm, pick.cancel and, with the sim board's scanner, sim.scan; status gains
+//   "pick_session".
 
 #include <atomic>
 #include <chrono>
@@ -26,10 +32,14 @@
 #include "outpost/config/config.hpp"
 
 namespace hal {
+class BarcodeScanner;
+class Indicator;
 class NetworkLink;
 class Watchdog;
 namespace sim {
+class SimIndicator;
 class SimNetworkLink;
+class SimScanner;
 }
 }  // namespace hal
 
@@ -47,6 +57,8 @@ public:
     void stop();            // async-signal-unsafe parts avoided: writes an eventfd only
     void request_reload();  // likewise
     void set_watchdog(hal::Watchdog& watchdog, std::chrono::milliseconds interval);
+    Expected<void> attach_pick_station(hal::BarcodeScanner& scanner, hal::Indicator* indicator,
+                                       hal::sim::SimScanner* sim_scanner, hal::sim::SimIndicator* sim_indicator);
 
 private:
     struct Parts;

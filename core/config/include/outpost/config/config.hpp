@@ -69,6 +69,13 @@ struct CatalogConfig {
     bool reject_when_stale = false;
 };
 
+// [picking]: the pick session on a station with a scanner (core/picking).
+struct PickingConfig {
+    std::string confirm_code = "CONFIRM";  // the text of the label that confirms a pick
+    std::string cancel_code = "CANCEL";    // ... and of the one that drops it
+    int utc_offset_minutes = 0;            // utc_offset = "+07:00": the warehouse's day for expiry
+};
+
 struct Config {
     std::string source_path;  // the file this was read from
     std::string device_id;
@@ -91,6 +98,7 @@ struct Config {
     TlsConfig tls;
     DeliveryConfig delivery;
     CatalogConfig catalog;
+    PickingConfig picking;
     std::vector<UpstreamConfig> upstreams;  // in file order; at least one
 
     // The [upstream.<name>] table, or nullptr when the file has none.
