@@ -1,7 +1,5 @@
 // outpostd: the Outpost agent daemon. Wires one board's HAL to the agent (core/agent).
 
-#include <CLI/CLI.hpp>
-
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -13,6 +11,7 @@
 #include <thread>
 
 #include "board_hal.hpp"
+#include "command_line.hpp"
 #include "outpost/agent/agent.hpp"
 #include "outpost/common/log.hpp"
 #include "outpost/config/config.hpp"
@@ -34,16 +33,10 @@ void print_versions() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"outpostd: store-and-forward agent for warehouse devices"};
-    std::string config_path = "/etc/outpost/outpostd.toml";
-    bool show_version = false;
-    bool check_only = false;
-    app.add_option("-c,--config", config_path, "configuration file (TOML)");
-    app.add_flag("--version", show_version, "print the versions of the agent and its libraries");
-    app.add_flag("--check-config", check_only, "validate the configuration and exit");
-    CLI11_PARSE(app, argc, argv);
-
-    if (show_version) {
+    const auto parsed = outpostd::parse_command_line(argc, argv);
+    if (!parsed.line) return parsed.exit_code;
+    const std::string& config_path = parsed.line->config_path;
+    if (parsed.line->show_version) {
         print_versions();
         return 0;
     }
@@ -63,7 +56,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     ::umask(0077);
-    if (check_only) {
+    if (parsed.line->check_only) {
         std::printf("outpostd: %s is valid\n", config_path.c_str());
         return 0;
     }

@@ -36,6 +36,16 @@ TEST(OutpostdCli, VersionNamesEveryLibrary) {
     EXPECT_NE(output.find("SQLite 3."), std::string::npos) << output;
 }
 
+TEST(OutpostdCli, HelpPrintsTheOptionsAndABadCommandLineIsRefused) {
+    std::string output;
+    ASSERT_EQ(run(std::string(paths::kOutpostd) + " --help", output), 0) << output;
+    EXPECT_NE(output.find("--check-config"), std::string::npos) << output;
+    EXPECT_EQ(run(std::string(paths::kOutpostd) + " --confgi x.toml", output), 2);
+    EXPECT_NE(output.find("unknown argument '--confgi'"), std::string::npos) << output;
+    EXPECT_EQ(run(std::string(paths::kOutpostd) + " --config", output), 2);
+    EXPECT_NE(output.find("--config needs a file name"), std::string::npos) << output;
+}
+
 TEST(OutpostdCli, RefusesAConfigurationWithATypoNamingTheKey) {
     TempDir dir;
     std::ofstream(dir.file("bad.toml")) << "device_id = \"x\"\ndevcie_name = \"y\"\n";
