@@ -295,13 +295,22 @@ TEST(SmileOrders, ExpiredTokenInTheMiddleOfADrainLogsInAgainAndLosesNothing) {
             enqueue_status(agent, order, chain[step], static_cast<int>(step));
         }
     }
+    // 30 ms per step: the drain lasts long enough for the tokens to expire in its middle.
+    for (std::int64_t order = 101; order <= 110; ++order) {
+        for (const auto& action : chain) {
+            sim.admin_post("/admin/latency", {{"path", "/orders/" + std::to_string(order) + "/" + action}, {"delay_ms", 30}});
+        }
+    }
     set_link(agent, true);
-    ASSERT_TRUE(wait_until([&] { return outbox(agent)["delivered"].get<int>() >= 5; })) << agent.log();
+    // The simulator's count, not the outbox's: a delivery thread settles a batch of lane heads at
+    // once, so the outbox lags what the server has seen.
+    ASSERT_TRUE(wait_until([&] { return sim.stats()["requests"].get<int>() >= 6; })) << agent.log();
     sim.admin_post("/admin/expire-tokens");
     ASSERT_TRUE(wait_until([&] { return outbox(agent)["delivered"] == 40; }, 30s)) << agent.status().dump(2) << agent.log();
 
     const auto stats = sim.stats();
     EXPECT_GE(stats["logins"].get<int>(), 2) << "the agent never logged in again";
+    EXPECT_GE(stats["unauthorized"].get<int>(), 1) << "the tokens expired after the drain: " << stats.dump();
     EXPECT_EQ(outbox(agent)["dead"], 0);
     for (std::int64_t order = 101; order <= 110; ++order) {
         const Applied applied_order = applied(sim, order);

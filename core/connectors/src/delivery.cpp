@@ -1,5 +1,7 @@
 #include "outpost/connectors/delivery.hpp"
 
+#include "outpost/common/clock.hpp"
+
 #include <cctype>
 #include <cstdint>
 #include <ctime>
@@ -38,11 +40,13 @@ std::optional<std::chrono::seconds> parse_retry_after(const std::string& value,
     }
     // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT". Compared in seconds: a time_point counts
     // nanoseconds, and a date after 2262 overflows it
-    // (undefined behaviour, found by tests/fuzz/upstream_answers).
+    // (undefined behaviour, found by tests/fuzz/upstream_answers). Calendar arithmetic, not
+    // timegm(): armhf's 32-bit time_t wraps after 2038 and made a date centuries ahead "due".
     std::tm parsed{};
     const char* end = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parsed);
     if (end == nullptr || *end != '\0') return std::nullopt;
-    const std::int64_t at = timegm(&parsed);
+    const std::int64_t at = days_from_civil(parsed.tm_year + 1900, parsed.tm_mon + 1, parsed.tm_mday) * 86'400 +
+                            parsed.tm_hour * 3'600 + parsed.tm_min * 60 + parsed.tm_sec;
     const std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     if (at <= now_s) return std::chrono::seconds(0);
     if (at - now_s > 999'999'999) return std::nullopt;  // as absurd as ten digits of seconds
