@@ -1,7 +1,9 @@
 #include "board_hal.hpp"
 
+#include <charconv>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -18,6 +20,16 @@ namespace {
 outpost::Error board_error(const outpost::config::Config& config, const std::string& message) {
     const std::string where = config.board_data.file.empty() ? "board '" + config.board + "'" : config.board_data.file;
     return outpost::make_error("board", where + ": " + message);
+}
+
+// A device value that must be a whole number ("115200"; TOML integers arrive as their text):
+// the whole text, nothing after it, or nullopt.
+std::optional<long long> whole_number(const std::string& text) {
+    long long value = 0;
+    const char* end = text.data() + text.size();
+    const auto [stopped, error] = std::from_chars(text.data(), end, value);
+    if (text.empty() || error != std::errc() || stopped != end) return std::nullopt;
+    return value;
 }
 
 // An LED-class device named by its name ("status:green") or its path ("/sys/class/leds/status:green").
@@ -41,18 +53,27 @@ outpost::Expected<void> wire_station(const outpost::config::Config& config, Boar
         const std::string device = board.device("scanner");
         if (device.empty()) return board_error(config, "hal.scanner = \"" + scanner_kind + "\" needs devices.scanner");
         if (scanner_kind == "evdev") {
-            const long long gs_key = std::atoll(board.device("scanner_gs_key", "0").c_str());
-            if (gs_key < 0 || gs_key > 0xffff) return board_error(config, "devices.scanner_gs_key must be a key code");
+            const auto gs_key = whole_number(board.device("scanner_gs_key", "0"));
+            if (!gs_key || *gs_key < 0 || *gs_key > 0xffff) {
+                return board_error(config, "devices.scanner_gs_key must be a key code (0 to 65535)");
+            }
             hal::linux::EvdevScannerOptions options;
             options.device = device;
-            options.gs_key = static_cast<std::uint16_t>(gs_key);
+            options.gs_key = static_cast<std::uint16_t>(*gs_key);
             wired.scanner = std::make_unique<hal::linux::EvdevScanner>(options);
         } else {
-            const long long baud = std::atoll(board.device("scanner_baud", "9600").c_str());
-            if (baud <= 0) return board_error(config, "devices.scanner_baud must be a baud rate");
+            // Checked here, not only when the scanner starts: a wrong rate is a mistake in the
+            // board file (outpostd refuses to start), not a device that is missing for a while.
+            const std::string baud_text = board.device("scanner_baud", "9600");
+            const auto baud = whole_number(baud_text);
+            if (!baud || *baud <= 0 || *baud > 230400 || !hal::linux::is_supported_baud(static_cast<int>(*baud))) {
+                return board_error(config, "devices.scanner_baud = '" + baud_text +
+                                               "' is not a rate the serial scanner supports (1200, 2400, 4800, "
+                                               "9600, 19200, 38400, 57600, 115200, 230400)");
+            }
             hal::linux::SerialScannerOptions options;
             options.device = device;
-            options.baud = static_cast<int>(baud);
+            options.baud = static_cast<int>(*baud);
             wired.scanner = std::make_unique<hal::linux::SerialScanner>(options);
         }
     }
@@ -106,10 +127,12 @@ outpost::Expected<BoardHal> wire_board(const outpost::config::Config& config) {
         }
     } else if (watchdog_kind == "dev") {
         const std::string timeout = board.device("watchdog_timeout_s", "30");
-        const long long seconds = std::atoll(timeout.c_str());
-        if (seconds <= 0) return board_error(config, "devices.watchdog_timeout_s must be a positive number of seconds");
+        const auto seconds = whole_number(timeout);
+        if (!seconds || *seconds <= 0) {
+            return board_error(config, "devices.watchdog_timeout_s must be a positive number of seconds");
+        }
         wired.watchdog = std::make_unique<hal::linux::DevWatchdog>(board.device("watchdog", "/dev/watchdog"));
-        wired.watchdog_interval = std::chrono::seconds(seconds);
+        wired.watchdog_interval = std::chrono::seconds(*seconds);
     }
     if (auto station = wire_station(config, wired); !station) return station.error();
     return wired;

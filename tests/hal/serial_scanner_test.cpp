@@ -3,50 +3,21 @@
 
 #include "hal/linux/serial_scanner.hpp"
 
-#include <fcntl.h>
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
-#include <array>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "pty.hpp"
 #include "scan_recorder.hpp"
 #include "wait_for.hpp"
 
 namespace hal::linux {
 namespace {
 
+using outpost::testing::Pty;
 using outpost::testing::wait_until;
-
-class Pty {
-public:
-    Pty() {
-        master_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-        if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0) return;
-        std::array<char, 128> name{};
-        if (::ptsname_r(master_, name.data(), name.size()) == 0) slave_ = name.data();
-    }
-    ~Pty() { close_master(); }
-    Pty(const Pty&) = delete;
-    Pty& operator=(const Pty&) = delete;
-
-    [[nodiscard]] const std::string& slave() const { return slave_; }
-    bool write(const std::string& bytes) const {
-        return ::write(master_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-    }
-    void close_master() {
-        if (master_ >= 0) ::close(master_);
-        master_ = -1;
-    }
-
-private:
-    int master_ = -1;
-    std::string slave_;
-};
 
 TEST(SerialScanner, DeliversScansTerminatedByCrLfOrCrlf) {
     Pty pty;
@@ -106,6 +77,8 @@ TEST(SerialScanner, StartFailsWithTheDeviceAndReason) {
     const Status rate = odd_rate.start();
     ASSERT_FALSE(rate.ok());
     EXPECT_NE(rate.message().find("unsupported baud rate 12345"), std::string::npos) << rate.message();
+    EXPECT_FALSE(is_supported_baud(12345));
+    EXPECT_TRUE(is_supported_baud(115200)) << "what outpostd's board check asks before start()";
 }
 
 TEST(SerialScanner, StopIsIdempotentAndStartTwiceIsAnError) {

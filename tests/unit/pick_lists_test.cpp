@@ -1,6 +1,7 @@
 // The catalog's pick-list family on real SQLite files: upserted by order id with their items
-// replaced as a whole, found by key_ssl and order id, listed by status, removed, kept across a
-// reopen, and added to a catalog written before the family existed without losing its master data.
+// replaced as a whole, found by key_ssl and order id, listed by status (whole, or as a bounded
+// page of summaries), removed, kept across a reopen, and added to a catalog written before the
+// family existed without losing its master data.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -82,6 +83,42 @@ TEST_F(PickListsTest, ListsAreFoundByKeySslAndOrderIdWithTheirItemsInOrder) {
     EXPECT_EQ((*allocated)[0].order_id, 48211);
     EXPECT_EQ((*allocated)[0].items.size(), 2u);
     EXPECT_EQ(catalog->pick_lists("")->size(), 2u);
+}
+
+TEST_F(PickListsTest, APageSummarisesListsByOrderIdBoundedWithTheTotal) {
+    const PickList lists[] = {
+        order(30, "allocated", {item(1, "BCG-20", 20, "B2311A"), item(2, "DPT-10", 10)}, 3000),
+        order(10, "allocated", {item(1, "POLIO-5", 5)}),
+        order(20, "confirmed", {item(1, "BCG-20", 1)}),
+        order(40, "allocated", {}),
+    };
+    ASSERT_TRUE(catalog->upsert_pick_lists(lists));
+
+    auto first = catalog->pick_list_page("allocated", 2);
+    ASSERT_TRUE(first) << first.error().describe();
+    EXPECT_EQ(first->total, 3);
+    ASSERT_EQ(first->lists.size(), 2u);
+    EXPECT_EQ(first->lists[0].order_id, 10);
+    EXPECT_EQ(first->lists[0].items, 1);
+    EXPECT_EQ(first->lists[1].order_id, 30);
+    EXPECT_EQ(first->lists[1].key_ssl, "SSL-2026-30");
+    EXPECT_EQ(first->lists[1].status, "allocated");
+    EXPECT_EQ(first->lists[1].pulled_at, 3000);
+    EXPECT_EQ(first->lists[1].items, 2);
+    EXPECT_EQ(first->lists[1].total_qty, 30);
+
+    auto all = catalog->pick_list_page("", 100);
+    ASSERT_TRUE(all);
+    EXPECT_EQ(all->total, 4);
+    ASSERT_EQ(all->lists.size(), 4u);
+    EXPECT_EQ(all->lists[3].order_id, 40);
+    EXPECT_EQ(all->lists[3].items, 0) << "a list without items is still listed";
+    EXPECT_EQ(all->lists[3].total_qty, 0);
+
+    auto none = catalog->pick_list_page("shipped", 10);
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->total, 0);
+    EXPECT_TRUE(none->lists.empty());
 }
 
 TEST_F(PickListsTest, APullOfAnOrderReplacesItsStoredCopyItemsIncluded) {

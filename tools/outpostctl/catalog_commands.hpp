@@ -1,5 +1,6 @@
 #pragma once
 // outpostctl catalog status [--json] | material CODE | material --gtin GTIN | pull
+//   | order KEY_OR_ID [--json] | orders [--status S] [--limit N] [--json]
 // (the agent's catalog.* control commands).
 
 #include <optional>
@@ -13,9 +14,14 @@ struct CatalogCommands {
     CLI::App* status = nullptr;
     CLI::App* material = nullptr;
     CLI::App* pull = nullptr;
+    CLI::App* order = nullptr;
+    CLI::App* orders = nullptr;
     bool json = false;
     std::string code;
     std::string gtin;
+    std::string order_key;      // order: the key_ssl or the SMILE order id
+    std::string status_filter;  // orders --status
+    long long limit = 0;        // orders --limit; 0: the agent's default
 };
 
 // Adds the `catalog` subcommand and its own subcommands to `app`; `commands` holds what they parse.

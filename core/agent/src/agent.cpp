@@ -422,7 +422,8 @@ nlohmann::json Agent::Parts::handle_one(const nlohmann::json& request) {
     if (command.rfind("dead.", 0) == 0) return handle_dead_letters(command, request);
     return failure("unknown command '" + command +
                    "' (known: enqueue, status, metrics, kinds, salvage, dead.list, dead.show, dead.retry, dead.drop, "
-                   "catalog.status, catalog.material, catalog.pull, sim.link, sim.clock, sim.scan, pick.confirm, pick.cancel)");
+                   "catalog.status, catalog.material, catalog.order, catalog.orders, catalog.pull, sim.link, sim.clock, "
+                   "sim.scan, pick.confirm, pick.cancel)");
 }
 
 nlohmann::json operation_json(const outbox::Operation& operation, bool with_payload) {

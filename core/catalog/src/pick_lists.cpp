@@ -152,4 +152,33 @@ Expected<std::vector<PickList>> Catalog::pick_lists(std::string_view status) con
     return lists;
 }
 
+Expected<PickListPage> Catalog::pick_list_page(std::string_view status, std::int64_t limit) const {
+    std::lock_guard lock(mutex_);
+    PickListPage page;
+    {
+        auto count = statements_->get("SELECT COUNT(*) FROM pick_lists WHERE ?1 = '' OR status = ?1");
+        if (!count) return count.error();
+        count->bind(1, status);
+        auto row = count->step("counting pick lists");
+        if (!row) return row.error();
+        page.total = *row ? count->column_int(0) : 0;
+    }
+    auto query = statements_->get(
+        "SELECT p.order_id, p.key_ssl, p.status, p.updated_at, p.pulled_at, COUNT(i.order_id), "
+        "COALESCE(SUM(i.qty), 0) FROM pick_lists p LEFT JOIN pick_list_items i ON i.order_id = p.order_id "
+        "WHERE ?1 = '' OR p.status = ?1 GROUP BY p.order_id ORDER BY p.order_id LIMIT ?2");
+    if (!query) return query.error();
+    query->bind(1, status);
+    query->bind(2, limit < 1 ? std::int64_t{1} : limit);
+    while (true) {
+        auto row = query->step("listing pick lists");
+        if (!row) return row.error();
+        if (!*row) break;
+        page.lists.push_back(PickListSummary{query->column_int(0), query->column_text(1), query->column_text(2),
+                                             query->column_text(3), query->column_int(4), query->column_int(5),
+                                             query->column_int(6)});
+    }
+    return page;
+}
+
 }  // namespace outpost::catalog

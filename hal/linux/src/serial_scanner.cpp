@@ -54,6 +54,11 @@ Status make_raw(int fd, const std::string& device, speed_t speed) {
 
 }  // namespace
 
+bool is_supported_baud(int baud) {
+    speed_t speed{};
+    return baud_constant(baud, speed);
+}
+
 SerialScanner::SerialScanner(SerialScannerOptions options) : options_(std::move(options)) {}
 
 SerialScanner::~SerialScanner() { stop(); }

@@ -103,6 +103,10 @@ public:
     Expected<std::optional<PickList>> pick_list_by_order(std::int64_t order_id) const;
     // Stored pick lists in `status` (every status when empty), by order id.
     Expected<std::vector<PickList>> pick_lists(std::string_view status) const;
+    // At most `limit` (>= 1) summaries of stored pick lists in `status` (every status when
+    // empty), by order id, with the number that matched in all: one query, no item rows read,
+    // so a listing stays small however many orders were pulled.
+    Expected<PickListPage> pick_list_page(std::string_view status, std::int64_t limit) const;
 
 private:
     Catalog(sqlite3* db, std::string path);

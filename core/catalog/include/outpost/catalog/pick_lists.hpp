@@ -3,8 +3,8 @@
 // GET /v2/order/{key_ssl}/integration and GET /v2/orders?status=... serve them
 // (upstream-contract.md, "SMILE order integration (SIHA/SITB) and Order API": an order with
 // items[] of material_code, qty and an optional batch_code). Plain types only: the SMILE orders
-// connector turns the upstream's JSON into these, the catalog stores them, the picker (and
-// outpostctl catalog picklist) reads them.
+// connector turns the upstream's JSON into these, the catalog stores them, the pick session (and
+// outpostctl catalog order|orders) reads them.
 
 #include <cstdint>
 #include <string>
@@ -30,6 +30,23 @@ struct PickList {
     std::vector<PickListItem> items;  // in the upstream's order
     std::string data;        // the whole order as JSON text, as sent
     UnixMillis pulled_at = 0;  // device clock, when this copy was stored
+};
+
+// A stored pick list at a glance, without its item rows (outpostctl catalog orders).
+struct PickListSummary {
+    std::int64_t order_id = 0;
+    std::string key_ssl;
+    std::string status;
+    std::string updated_at;
+    UnixMillis pulled_at = 0;
+    std::int64_t items = 0;      // item lines
+    std::int64_t total_qty = 0;  // their quantities summed
+};
+
+// One bounded page of a listing, and how many lists matched in all.
+struct PickListPage {
+    std::vector<PickListSummary> lists;
+    std::int64_t total = 0;
 };
 
 // The pick-list feed names in the catalog's pull state (Catalog::pull_state): one per status

@@ -24,6 +24,9 @@ struct SerialScannerOptions {
     std::size_t max_scan_length = 4096; // longer lines are dropped and reported
 };
 
+// Whether start() accepts `baud`: the standard rates 1200, 2400, ... 115200, 230400.
+[[nodiscard]] bool is_supported_baud(int baud);
+
 class SerialScanner final : public BarcodeScanner {
 public:
     explicit SerialScanner(SerialScannerOptions options);
