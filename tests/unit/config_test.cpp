@@ -162,6 +162,14 @@ TEST(Config, BoardProblemsNameTheFileAndKey) {
     auto absent = parse_config(missing, dir.file("outpostd.toml"));
     ASSERT_FALSE(absent);
     EXPECT_NE(absent.error().message.find("no board file at"), std::string::npos) << absent.error().message;
+
+    write_board(dir, "typo", "name = \"typo\"\n[devices]\nscanner_buad = 9600\n");
+    std::string typo = kValid;
+    typo.replace(typo.find("device_id = \"hh-07\""), 19, "device_id = \"hh-07\"\nboard = \"typo\"\nboards_dir = \"boards\"");
+    auto misspelt = parse_config(typo, dir.file("outpostd.toml"));
+    ASSERT_FALSE(misspelt);
+    EXPECT_NE(misspelt.error().message.find("unknown device key 'devices.scanner_buad'"), std::string::npos)
+        << misspelt.error().message;
 }
 
 TEST(Config, TheRepositoryBoardFilesAreValid) {

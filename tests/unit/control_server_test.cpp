@@ -144,6 +144,7 @@ protected:
         if (loop_.joinable()) loop_.join();
         server_.reset();
         if (wake_ >= 0) ::close(wake_);
+        wake_ = -1;
         EXPECT_FALSE(failed_) << "poll_once returned an error";
     }
     static ControlOptions short_timeouts() {
@@ -371,6 +372,7 @@ TEST_F(ControlServerTest, AWakeUpIsConsumedAndTheLoopSleepsAgain) {
     const int after_wake = turns.load();
     EXPECT_FALSE(wait_until([&] { return turns.load() > after_wake + 5; }, 300ms))
         << "the loop kept turning after one wake-up: " << turns.load() - after_wake << " turns";
+    TearDown();  // joins the loop here: it counts into `turns`, which lives in this frame
 }
 
 TEST_F(ControlServerTest, GroupThatDoesNotExistIsAStartUpErrorNamingIt) {

@@ -173,7 +173,8 @@ TEST_F(PickSessionTest, WrongItemsAreRefusedAndChangeNothing) {
     expect_refused(item_scan(kBcg, "270531"), "batch missing");
     expect_refused("]C101" + std::string(kBcg).substr(0, 13) + "4", "check digit");
     expect_refused("]C0SSL-2026-000124", "no GTIN");
-    for (const auto& line : session->status()["lines"]) EXPECT_EQ(line["picked"], 0);
+    const auto status = session->status();  // kept: a range over a temporary's member would dangle
+    for (const auto& line : status["lines"]) EXPECT_EQ(line["picked"], 0);
 }
 
 TEST_F(PickSessionTest, AnExpiredBatchIsRefusedInTheWarehousesDay) {

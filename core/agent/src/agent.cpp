@@ -41,6 +41,9 @@ struct Agent::Parts {
     hal::NetworkLink* link = nullptr;
     hal::sim::SimNetworkLink* sim_link = nullptr;
     int wake_fd = -1;
+    // Guards wake_fd against its close in ~Parts: outpostd's signal thread may still be inside
+    // stop() when run() has returned and the main thread destroys the agent.
+    std::mutex wake_mutex;
     std::atomic<bool> stopping{false};
     std::unique_ptr<outbox::Outbox> outbox;
     std::unique_ptr<catalog::Catalog> catalog;  // before upstreams: their pullers write to it
@@ -83,7 +86,9 @@ struct Agent::Parts {
             upstream.pullers.clear();
             upstream.worker.reset();
         }
+        std::lock_guard lock(wake_mutex);
         if (wake_fd >= 0) ::close(wake_fd);
+        wake_fd = -1;
     }
 
     DeliveryWorker* worker_for(const std::string& upstream) {
@@ -105,8 +110,20 @@ struct Agent::Parts {
     Expected<void> start_workers();
     void reload();
     void wake() {
+        std::lock_guard lock(wake_mutex);
+        write_wake_locked();
+    }
+    void write_wake_locked() const {
+        if (wake_fd < 0) return;
         const std::uint64_t one = 1;
         [[maybe_unused]] const auto written = ::write(wake_fd, &one, sizeof one);
+    }
+    // From any thread. Sets the flag and wakes the loop under wake_mutex, so once run() has seen
+    // the flag (and the agent may be destroyed), this call no longer touches anything.
+    void stop_and_wake() {
+        std::lock_guard lock(wake_mutex);
+        stopping = true;
+        write_wake_locked();
     }
     void start_watchdog() {
         if (auto ready = watchdog->ready(); !ready) log::warning("watchdog", "READY=1: " + ready.message());
@@ -674,10 +691,7 @@ Expected<void> Agent::run() {
     return {};
 }
 
-void Agent::stop() {
-    parts_->stopping = true;
-    parts_->wake();
-}
+void Agent::stop() { parts_->stop_and_wake(); }
 
 void Agent::request_reload() {
     parts_->reload_requested = true;

@@ -90,7 +90,17 @@ Expected<Board> load_board(const std::string& name, const std::string& boards_di
         }
     }
     if (const auto* devices = root.get_as<toml::table>("devices")) {
+        // The keys firmware/outpostd/board_hal.cpp reads. A misspelt one ("scanner_buad") would
+        // otherwise fall back to a default without a word: a station silently without a scanner.
+        static const std::set<std::string> kKnownDevices = {
+            "network_interface", "scanner", "scanner_baud", "scanner_gs_key", "led_ok", "led_error",
+            "beeper", "watchdog", "watchdog_timeout_s"};
         for (const auto& [key, value] : *devices) {
+            if (!kKnownDevices.contains(std::string(key.str()))) {
+                std::string names;
+                for (const auto& known : kKnownDevices) names += (names.empty() ? "" : ", ") + known;
+                return board_error(file, "unknown device key 'devices." + std::string(key.str()) + "' (known: " + names + ")");
+            }
             if (const auto* text = value.as_string()) {
                 board.devices[std::string(key.str())] = text->get();
             } else if (const auto* number = value.as_integer()) {
