@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string_view>
 
+#include "cipher_suites.hpp"
 #include "signature_algorithms.hpp"
 #include "tls_diagnostics.hpp"
 
@@ -166,6 +167,7 @@ CURLcode on_ssl_config(CURL*, void* ssl_config, void* diagnostics) {
     auto& config = *static_cast<mbedtls_ssl_config*>(ssl_config);
     static_cast<TlsDiagnostics*>(diagnostics)->attach(config);
     use_signature_algorithms(config);
+    use_cipher_suites(config);
     return CURLE_OK;
 }
 
