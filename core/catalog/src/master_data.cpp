@@ -116,7 +116,7 @@ std::string normalize_gtin(std::string_view gtin) {
 Expected<void> Catalog::upsert(EntityType type, std::span<const MasterRecord> records) {
     const TypeInfo& table = info(type);
     std::lock_guard lock(mutex_);
-    auto transaction = detail::Transaction::begin(db_, "storing " + std::string(table.name));
+    auto transaction = detail::Transaction::begin(db_, "storing " + std::string(table.name), detail::kOwner);
     if (!transaction) return transaction.error();
     for (const MasterRecord& record : records) {
         auto statement = statements_->get(upsert_sql(table));

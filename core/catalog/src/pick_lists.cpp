@@ -44,7 +44,7 @@ std::string pick_list_feed(const std::string& status) { return "pick-lists/" + s
 
 Expected<void> Catalog::upsert_pick_lists(std::span<const PickList> lists) {
     std::lock_guard lock(mutex_);
-    auto transaction = detail::Transaction::begin(db_, "storing pick lists");
+    auto transaction = detail::Transaction::begin(db_, "storing pick lists", detail::kOwner);
     if (!transaction) return transaction.error();
     for (const PickList& list : lists) {
         const std::string doing = "storing pick list " + std::to_string(list.order_id);
@@ -88,7 +88,8 @@ Expected<void> Catalog::upsert_pick_lists(std::span<const PickList> lists) {
 
 Expected<void> Catalog::remove_pick_list(std::int64_t order_id) {
     std::lock_guard lock(mutex_);
-    auto transaction = detail::Transaction::begin(db_, "removing pick list " + std::to_string(order_id));
+    auto transaction =
+        detail::Transaction::begin(db_, "removing pick list " + std::to_string(order_id), detail::kOwner);
     if (!transaction) return transaction.error();
     for (const char* sql : {"DELETE FROM pick_list_items WHERE order_id = ?1", "DELETE FROM pick_lists WHERE order_id = ?1"}) {
         auto statement = statements_->get(sql);

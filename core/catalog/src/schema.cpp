@@ -94,7 +94,7 @@ Expected<int> read_user_version(sqlite3* db) {
 }  // namespace
 
 Expected<void> migrate(sqlite3* db) {
-    auto transaction = Transaction::begin(db, "starting the catalog schema migration");
+    auto transaction = Transaction::begin(db, "starting the catalog schema migration", kOwner);
     if (!transaction) return transaction.error();
     auto version = read_user_version(db);
     if (!version) return version.error();

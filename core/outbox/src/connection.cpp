@@ -17,7 +17,7 @@ Expected<void> configure_connection(sqlite3* db, const Options& options) {
     // It can only be chosen before the first table exists, so only a new file gets it.
     std::int64_t page_count = 0;
     {
-        auto pages = Statement::prepare(db, "PRAGMA page_count");
+        auto pages = prepare(db, "PRAGMA page_count");
         if (!pages) return pages.error();
         if (auto row = pages->step("reading the outbox size"); !row) return row.error();
         page_count = pages->column_int(0);
@@ -28,7 +28,7 @@ Expected<void> configure_connection(sqlite3* db, const Options& options) {
         }
     }
     // WAL: readers never block the writer, and a commit is one append plus one fsync.
-    auto journal = Statement::prepare(db, "PRAGMA journal_mode = WAL");
+    auto journal = prepare(db, "PRAGMA journal_mode = WAL");
     if (!journal) return journal.error();
     auto row = journal->step("switching the outbox to WAL mode");
     if (!row) return row.error();

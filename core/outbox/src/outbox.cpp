@@ -17,6 +17,7 @@ namespace outpost::outbox {
 
 using detail::exec;
 using detail::sqlite_error;
+using detail::prepare;
 using detail::Statement;
 
 bool is_storage_failure(const Error& error) {
@@ -173,7 +174,7 @@ Expected<std::unique_ptr<Outbox>> Outbox::open_checked(const std::string& path, 
     // upstream: send it again with the same key; the upstream deduplicates. It counts as an
     // attempt, so coalescing never changes its body (see coalesce_locked). operations_in_flight
     // (a partial index) finds them without reading the queue.
-    auto recover = Statement::prepare(
+    auto recover = prepare(
         *db, "UPDATE operations SET state = 'pending', next_attempt_at = 0, attempts = attempts + 1 "
              "WHERE state = 'in_flight'");
     if (!recover) return recover.error();
@@ -661,7 +662,7 @@ namespace {
 // Records an operator's action on dead operation `id` in the same transaction as the action.
 Expected<void> audit_operator_action(sqlite3* db, OperationId id, const char* action, const std::string& reason,
                                      UnixMillis now) {
-    auto audit = Statement::prepare(
+    auto audit = prepare(
         db, "INSERT INTO operator_audit (at, operation_id, idempotency_key, action, reason, kind, upstream, payload, "
             "last_error) SELECT ?1, id, idempotency_key, ?2, ?3, kind, upstream, payload, last_error "
             "FROM operations WHERE id = ?4 AND state = 'dead'");

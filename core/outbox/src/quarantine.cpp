@@ -11,7 +11,7 @@
 namespace outpost::outbox::detail {
 
 Expected<void> quick_check(sqlite3* db) {
-    auto check = Statement::prepare(db, "PRAGMA quick_check(1)");
+    auto check = prepare(db, "PRAGMA quick_check(1)");
     if (!check) return check.error();
     auto row = check->step("checking the outbox (quick_check)");
     if (!row) return row.error();

@@ -9,6 +9,7 @@
 
 namespace outpost::outbox {
 
+using detail::prepare;
 using detail::Statement;
 
 namespace {
@@ -36,7 +37,7 @@ SalvagedRow read_row(const Statement& row) {
 // Reads rows with id > after, in id order, until one fails; returns whether the scan ended
 // cleanly (true) or hit damage (false).
 bool read_run(sqlite3* db, OperationId after, std::vector<SalvagedRow>& rows) {
-    auto scan = Statement::prepare(db, std::string(kColumns) + "WHERE id > ?1 ORDER BY id");
+    auto scan = prepare(db, std::string(kColumns) + "WHERE id > ?1 ORDER BY id");
     if (!scan) return false;
     scan->bind(1, after);
     while (true) {
@@ -49,7 +50,7 @@ bool read_run(sqlite3* db, OperationId after, std::vector<SalvagedRow>& rows) {
 
 // Past damage, single rows may still be reachable by id.
 std::optional<SalvagedRow> read_one(sqlite3* db, OperationId id, bool& damaged) {
-    auto one = Statement::prepare(db, std::string(kColumns) + "WHERE id = ?1");
+    auto one = prepare(db, std::string(kColumns) + "WHERE id = ?1");
     if (!one) {
         damaged = true;
         return std::nullopt;
@@ -80,7 +81,7 @@ Expected<SalvageReport> Outbox::salvage(const std::string& path, const SalvageCh
     // The highest id tells how far to probe past damage; if even that is unreadable, probe a
     // generous window.
     OperationId highest = 0;
-    if (auto max = Statement::prepare(source, "SELECT max(id) FROM operations"); max) {
+    if (auto max = prepare(source, "SELECT max(id) FROM operations"); max) {
         if (auto row = max->step("salvaging"); row && *row) highest = max->column_int(0);
     }
     constexpr OperationId kBlindWindow = 100'000;

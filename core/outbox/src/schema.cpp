@@ -124,7 +124,7 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
 };
 
 Expected<int> read_user_version(sqlite3* db) {
-    auto statement = Statement::prepare(db, "PRAGMA user_version");
+    auto statement = prepare(db, "PRAGMA user_version");
     if (!statement) return statement.error();
     auto row = statement->step("reading the schema version");
     if (!row) return row.error();
