@@ -6,6 +6,7 @@
 
 #include "outpost/config/upstream_options.hpp"
 #include "outpost/connectors/responses.hpp"
+#include "password_login_options.hpp"
 
 namespace outpost::connectors {
 
@@ -15,12 +16,7 @@ Expected<DinSettings> din_settings(const config::UpstreamConfig& upstream, const
     DinSettings settings;
     settings.base_url = upstream.base_url;
     settings.device_id = device_id;
-    settings.username = options.string("username", {}, {.required = true});
-    settings.password = options.secret("password", true);
-    settings.username_field = options.string("username_field", settings.username_field);
-    settings.password_field = options.string("password_field", settings.password_field);
-    settings.token_pointer = options.json_pointer("token_pointer", settings.token_pointer);
-    settings.expiry_pointer = options.json_pointer("expiry_pointer", settings.expiry_pointer);
+    detail::read_password_login(options, settings);
     if (auto ok = options.finish(); !ok) return ok.error();
     return settings;
 }

@@ -6,6 +6,7 @@
 
 #include "outpost/config/upstream_options.hpp"
 #include "outpost/connectors/responses.hpp"
+#include "password_login_options.hpp"
 
 namespace outpost::connectors {
 namespace {
@@ -54,13 +55,8 @@ Expected<SmileOrdersSettings> smile_orders_settings(const config::UpstreamConfig
     SmileOrdersSettings settings;
     settings.base_url = upstream.base_url;
     settings.device_id = device_id;
-    settings.username = options.string("username", {}, {.required = true});
-    settings.password = options.secret("password", true);
+    detail::read_password_login(options, settings);
     settings.login_path = options.string("login_path", settings.login_path);
-    settings.username_field = options.string("username_field", settings.username_field);
-    settings.password_field = options.string("password_field", settings.password_field);
-    settings.token_pointer = options.json_pointer("token_pointer", settings.token_pointer);
-    settings.expiry_pointer = options.json_pointer("expiry_pointer", settings.expiry_pointer);
     settings.pick_lists.base_url = settings.base_url;
     settings.pick_lists.device_id = device_id;
     settings.pick_lists.statuses = options.strings("pick_list_statuses", {});

@@ -6,6 +6,7 @@
 
 #include "outpost/config/upstream_options.hpp"
 #include "outpost/connectors/responses.hpp"
+#include "password_login_options.hpp"
 #include "outpost/connectors/wms_master_data.hpp"
 
 namespace outpost::connectors {
@@ -16,12 +17,7 @@ Expected<WmsSettings> wms_settings(const config::UpstreamConfig& upstream, const
     WmsSettings settings;
     settings.base_url = upstream.base_url;
     settings.device_id = device_id;
-    settings.username = options.string("username", {}, {.required = true});
-    settings.password = options.secret("password", true);
-    settings.username_field = options.string("username_field", settings.username_field);
-    settings.password_field = options.string("password_field", settings.password_field);
-    settings.token_pointer = options.json_pointer("token_pointer", settings.token_pointer);
-    settings.expiry_pointer = options.json_pointer("expiry_pointer", settings.expiry_pointer);
+    detail::read_password_login(options, settings);
     settings.pull_interval = std::chrono::seconds(options.integer("pull_interval_s", 900, 1, 7 * 24 * 3600));
     settings.page_size = static_cast<int>(options.integer("page_size", 500, 1, 500));
     std::vector<std::string> every_type;
