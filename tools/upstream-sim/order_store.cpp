@@ -2,6 +2,7 @@
 
 #include "http_json.hpp"
 #include "order_machine.hpp"
+#include "sqlite_query.hpp"
 
 #include <sqlite3.h>
 
@@ -10,84 +11,7 @@
 namespace upstream_sim {
 namespace {
 
-struct StatementDeleter {
-  void operator()(sqlite3_stmt* statement) const noexcept { sqlite3_finalize(statement); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
-
-[[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  throw StoreError("orders store: " + what + ": " +
-                   (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
-}
-
-// Binds each value in order (text or integer); the strings outlive the statement's steps.
-class Query {
- public:
-  Query(sqlite3* db, const char* sql) : db_(db) {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) fail(db, "prepare");
-    statement_.reset(raw);
-  }
-  Query& bind(const std::string& value) {
-    if (sqlite3_bind_text(statement_.get(), ++index_, value.data(),
-                          static_cast<int>(value.size()), SQLITE_TRANSIENT) != SQLITE_OK) {
-      fail(db_, "bind");
-    }
-    return *this;
-  }
-  Query& bind(std::int64_t value) {
-    if (sqlite3_bind_int64(statement_.get(), ++index_, value) != SQLITE_OK) fail(db_, "bind");
-    return *this;
-  }
-  Query& bind_null() {
-    if (sqlite3_bind_null(statement_.get(), ++index_) != SQLITE_OK) fail(db_, "bind");
-    return *this;
-  }
-  // true: a row is there to read; false: done.
-  bool step() {
-    const int rc = sqlite3_step(statement_.get());
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(db_, "step");
-  }
-  std::string text(int column) {
-    const unsigned char* value = sqlite3_column_text(statement_.get(), column);
-    if (value == nullptr) return {};
-    return std::string(reinterpret_cast<const char*>(value),
-                       static_cast<std::size_t>(sqlite3_column_bytes(statement_.get(), column)));
-  }
-  std::int64_t integer(int column) { return sqlite3_column_int64(statement_.get(), column); }
-  // Done reading: a statement left open at COMMIT would pin a read snapshot.
-  void reset() { sqlite3_reset(statement_.get()); }
-
- private:
-  sqlite3* db_;
-  Statement statement_;
-  int index_ = 0;
-};
-
-void exec(sqlite3* db, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(db, sql);
-}
-
-// Rolls back unless committed, so an exception half-way leaves nothing behind.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db) { exec(db_, "BEGIN IMMEDIATE"); }
-  ~Transaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  void commit() {
-    exec(db_, "COMMIT");
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  bool done_ = false;
-};
+constexpr std::string_view kStore = "orders store";
 
 // The request as compared on a replay: what was asked of which order, not how it was spelt.
 std::string request_fingerprint(const OrderRequest& request) {
@@ -145,11 +69,11 @@ OrderStore::OrderStore(const std::string& db_path) {
   }
   try {
     if (path != ":memory:") {
-      exec(db_, "PRAGMA journal_mode=WAL");
-      exec(db_, "PRAGMA synchronous=NORMAL");
+      exec(db_, kStore, "PRAGMA journal_mode=WAL");
+      exec(db_, kStore, "PRAGMA synchronous=NORMAL");
     }
     // Its own file, its own schema; IF NOT EXISTS makes a restart on the same file a no-op.
-    exec(db_, R"sql(
+    exec(db_, kStore, R"sql(
       CREATE TABLE IF NOT EXISTS orders (
         id             INTEGER PRIMARY KEY,
         key_ssl        TEXT NOT NULL UNIQUE,
@@ -188,12 +112,12 @@ OrderStore::~OrderStore() { sqlite3_close(db_); }
 
 void OrderStore::put_order(const nlohmann::json& order, std::int64_t now) {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
-  Query(db_, "DELETE FROM orders WHERE key_ssl = ? AND id <> ?")
+  Transaction tx(db_, kStore);
+  Query(db_, kStore, "DELETE FROM orders WHERE key_ssl = ? AND id <> ?")
       .bind(order["key_ssl"].get<std::string>())
       .bind(order["id"].get<std::int64_t>())
       .step();
-  Query(db_, R"sql(
+  Query(db_, kStore, R"sql(
     INSERT INTO orders (id, key_ssl, status, updated_at, last_change_ms, items, modified_at)
     VALUES (?, ?, ?, ?, NULL, ?, ?)
     ON CONFLICT (id) DO UPDATE SET key_ssl = excluded.key_ssl, status = excluded.status,
@@ -211,10 +135,10 @@ void OrderStore::put_order(const nlohmann::json& order, std::int64_t now) {
 
 OrderApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now) {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, kStore);
   const std::string fingerprint = request_fingerprint(request);
 
-  Query known(db_, "SELECT fingerprint, response FROM order_requests WHERE idempotency_key = ?");
+  Query known(db_, kStore, "SELECT fingerprint, response FROM order_requests WHERE idempotency_key = ?");
   known.bind(request.idempotency_key);
   if (known.step()) {
     OrderApplyResult result;
@@ -229,7 +153,7 @@ OrderApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now
   }
   known.reset();
 
-  Query current(db_, "SELECT status, last_change_ms, items, key_ssl FROM orders WHERE id = ?");
+  Query current(db_, kStore, "SELECT status, last_change_ms, items, key_ssl FROM orders WHERE id = ?");
   current.bind(request.order_id);
   if (!current.step()) {
     OrderApplyResult result;
@@ -282,19 +206,19 @@ OrderApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now
          {{"id", request.order_id}, {"key_ssl", key_ssl}, {"status", to}, {"updated_at", updated_at}}}};
   }
 
-  Query next_seq(db_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM order_requests");
+  Query next_seq(db_, kStore, "SELECT COALESCE(MAX(seq), 0) + 1 FROM order_requests");
   next_seq.step();
   const std::int64_t seq = next_seq.integer(0);
   next_seq.reset();
 
   if (request.action == "order-item-stocks") {
-    Query(db_, "UPDATE orders SET items = ?, modified_at = ? WHERE id = ?")
+    Query(db_, kStore, "UPDATE orders SET items = ?, modified_at = ? WHERE id = ?")
         .bind(canonical_json(items))
         .bind(now)
         .bind(request.order_id)
         .step();
   } else {
-    Query(db_,
+    Query(db_, kStore,
           "UPDATE orders SET status = ?, updated_at = ?, last_change_ms = MAX(COALESCE(last_change_ms, 0), ?), "
           "modified_at = ? WHERE id = ?")
         .bind(to)
@@ -304,7 +228,7 @@ OrderApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now
         .bind(request.order_id)
         .step();
   }
-  Query(db_, R"sql(
+  Query(db_, kStore, R"sql(
     INSERT INTO order_requests (idempotency_key, seq, order_id, action, fingerprint, from_status,
                                 to_status, updated_at, in_order, device_id, body, response,
                                 accepted_at)
@@ -331,7 +255,7 @@ OrderApplyResult OrderStore::apply(const OrderRequest& request, std::int64_t now
 std::optional<nlohmann::json> OrderStore::order(std::int64_t id) {
   std::lock_guard lock(mutex_);
   const std::string sql = std::string("SELECT ") + order_columns + " FROM orders WHERE id = ?";
-  Query query(db_, sql.c_str());
+  Query query(db_, kStore, sql.c_str());
   query.bind(id);
   if (!query.step()) return std::nullopt;
   return order_json(query);
@@ -340,7 +264,7 @@ std::optional<nlohmann::json> OrderStore::order(std::int64_t id) {
 std::optional<nlohmann::json> OrderStore::order_by_key_ssl(const std::string& key_ssl) {
   std::lock_guard lock(mutex_);
   const std::string sql = std::string("SELECT ") + order_columns + " FROM orders WHERE key_ssl = ?";
-  Query query(db_, sql.c_str());
+  Query query(db_, kStore, sql.c_str());
   query.bind(key_ssl);
   if (!query.step()) return std::nullopt;
   return order_json(query);
@@ -351,7 +275,7 @@ std::vector<nlohmann::json> OrderStore::orders(const std::optional<std::string>&
   std::lock_guard lock(mutex_);
   const std::string sql = std::string("SELECT ") + order_columns +
                           " FROM orders WHERE ?1 IS NULL OR status = ?1 ORDER BY id LIMIT ?2 OFFSET ?3";
-  Query query(db_, sql.c_str());
+  Query query(db_, kStore, sql.c_str());
   if (status) {
     query.bind(*status);
   } else {
@@ -365,7 +289,7 @@ std::vector<nlohmann::json> OrderStore::orders(const std::optional<std::string>&
 
 std::int64_t OrderStore::count_orders(const std::optional<std::string>& status) {
   std::lock_guard lock(mutex_);
-  Query query(db_, "SELECT COUNT(*) FROM orders WHERE ?1 IS NULL OR status = ?1");
+  Query query(db_, kStore, "SELECT COUNT(*) FROM orders WHERE ?1 IS NULL OR status = ?1");
   if (status) {
     query.bind(*status);
   } else {
@@ -377,7 +301,7 @@ std::int64_t OrderStore::count_orders(const std::optional<std::string>& status) 
 
 nlohmann::json OrderStore::history(std::int64_t id) {
   std::lock_guard lock(mutex_);
-  Query query(db_, R"sql(
+  Query query(db_, kStore, R"sql(
     SELECT seq, idempotency_key, action, from_status, to_status, updated_at, in_order, device_id,
            body, accepted_at
     FROM order_requests WHERE order_id = ? ORDER BY seq)sql");

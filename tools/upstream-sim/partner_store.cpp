@@ -1,6 +1,6 @@
 #include "partner_store.hpp"
 
-#include "store.hpp"  // StoreError
+#include "sqlite_query.hpp"
 
 #include <sqlite3.h>
 
@@ -13,88 +13,7 @@ namespace {
 
 constexpr int schema_version = 1;
 
-struct Finalize {
-  void operator()(sqlite3_stmt* statement) const noexcept { sqlite3_finalize(statement); }
-};
-
-// A prepared statement with its connection, for short binding and stepping code below.
-class Query {
- public:
-  Query(sqlite3* db, const char* sql) : db_(db) {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) fail("prepare");
-    statement_.reset(raw);
-  }
-  Query& bind(int index, const std::string& value) {
-    // SQLITE_TRANSIENT: SQLite copies; the statement may outlive a temporary argument.
-    if (sqlite3_bind_text(statement_.get(), index, value.data(), static_cast<int>(value.size()),
-                          SQLITE_TRANSIENT) != SQLITE_OK) {
-      fail("bind");
-    }
-    return *this;
-  }
-  Query& bind(int index, const std::optional<std::string>& value) {
-    if (!value) {
-      if (sqlite3_bind_null(statement_.get(), index) != SQLITE_OK) fail("bind");
-      return *this;
-    }
-    return bind(index, *value);
-  }
-  Query& bind(int index, std::int64_t value) {
-    if (sqlite3_bind_int64(statement_.get(), index, value) != SQLITE_OK) fail("bind");
-    return *this;
-  }
-  // true: a row is there; false: done.
-  bool step() {
-    const int rc = sqlite3_step(statement_.get());
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail("step");
-  }
-  std::string text(int column) const {
-    const unsigned char* value = sqlite3_column_text(statement_.get(), column);
-    if (value == nullptr) return {};
-    return std::string(reinterpret_cast<const char*>(value),
-                       static_cast<std::size_t>(sqlite3_column_bytes(statement_.get(), column)));
-  }
-  std::optional<std::string> optional_text(int column) const {
-    if (sqlite3_column_type(statement_.get(), column) == SQLITE_NULL) return std::nullopt;
-    return text(column);
-  }
-  std::int64_t integer(int column) const { return sqlite3_column_int64(statement_.get(), column); }
-
- private:
-  [[noreturn]] void fail(const char* what) const {
-    throw StoreError(std::string("partner store ") + what + ": " + sqlite3_errmsg(db_));
-  }
-  sqlite3* db_;
-  std::unique_ptr<sqlite3_stmt, Finalize> statement_;
-};
-
-void exec(sqlite3* db, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    throw StoreError(std::string("partner store: ") + sqlite3_errmsg(db));
-  }
-}
-
-// Rolls back unless committed.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db) { exec(db_, "BEGIN IMMEDIATE"); }
-  ~Transaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  void commit() {
-    exec(db_, "COMMIT");
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  bool done_ = false;
-};
+constexpr std::string_view kStore = "partner store";
 
 std::tm utc(std::int64_t unix_seconds) {
   const std::time_t at = static_cast<std::time_t>(unix_seconds);
@@ -147,8 +66,8 @@ PartnerStore::PartnerStore(const std::string& path) {
   }
   try {
     if (path != ":memory:") {
-      exec(db_, "PRAGMA journal_mode=WAL");  // as store.cpp: survives a killed simulator
-      exec(db_, "PRAGMA synchronous=NORMAL");
+      exec(db_, kStore, "PRAGMA journal_mode=WAL");  // as store.cpp: survives a killed simulator
+      exec(db_, kStore, "PRAGMA synchronous=NORMAL");
     }
     migrate();
   } catch (...) {
@@ -161,7 +80,7 @@ PartnerStore::PartnerStore(const std::string& path) {
 PartnerStore::~PartnerStore() { sqlite3_close(db_); }
 
 void PartnerStore::migrate() {
-  Query version(db_, "PRAGMA user_version");
+  Query version(db_, kStore, "PRAGMA user_version");
   version.step();
   const std::int64_t found = version.integer(0);
   if (found == schema_version) return;
@@ -169,8 +88,8 @@ void PartnerStore::migrate() {
     throw StoreError("the partner database holds schema version " + std::to_string(found) +
                      ", expected " + std::to_string(schema_version));
   }
-  Transaction tx(db_);
-  exec(db_, R"sql(
+  Transaction tx(db_, kStore);
+  exec(db_, kStore, R"sql(
     CREATE TABLE sales_orders (
       seq               INTEGER PRIMARY KEY,
       idempotency_key   TEXT NOT NULL UNIQUE,
@@ -220,22 +139,22 @@ void PartnerStore::migrate() {
 
 SalesOrderPut PartnerStore::put_sales_order(const NewSalesOrder& order, std::int64_t now) {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
-  Query known(db_, "SELECT body, code, created_at FROM sales_orders WHERE idempotency_key = ?1");
+  Transaction tx(db_, kStore);
+  Query known(db_, kStore, "SELECT body, code, created_at FROM sales_orders WHERE idempotency_key = ?1");
   known.bind(1, order.idempotency_key);
   if (known.step()) {
     const PartnerOutcome outcome =
         known.text(0) == order.body ? PartnerOutcome::duplicate : PartnerOutcome::conflict;
     return SalesOrderPut{outcome, known.text(1), known.text(2)};
   }
-  Query next(db_, "SELECT coalesce(max(seq), 0) + 1 FROM sales_orders");
+  Query next(db_, kStore, "SELECT coalesce(max(seq), 0) + 1 FROM sales_orders");
   next.step();
   const std::int64_t seq = next.integer(0);
   char number[16];
   std::snprintf(number, sizeof number, "%05lld", static_cast<long long>(seq));
   const std::string code = "SO-" + compact_date(now) + "-" + number;
   const std::string created_at = iso_time(now);
-  Query insert(db_,
+  Query insert(db_, kStore,
                "INSERT INTO sales_orders (seq, idempotency_key, code, client_id, customer_code, "
                "purchase_order_no, device_id, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
                "?8, ?9)");
@@ -249,7 +168,7 @@ SalesOrderPut PartnerStore::put_sales_order(const NewSalesOrder& order, std::int
 
 std::vector<SalesOrderRow> PartnerStore::sales_orders() {
   std::lock_guard lock(mutex_);
-  Query rows(db_,
+  Query rows(db_, kStore,
              "SELECT seq, code, idempotency_key, client_id, customer_code, purchase_order_no, "
              "device_id, created_at, body FROM sales_orders ORDER BY seq");
   std::vector<SalesOrderRow> out;
@@ -263,10 +182,10 @@ std::vector<SalesOrderRow> PartnerStore::sales_orders() {
 
 PmpPut PartnerStore::apply_pmp(const PmpRequest& request, std::int64_t now) {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, kStore);
   const std::string action = action_name(request.action);
   const auto record = [&](const char* outcome) {
-    Query event(db_,
+    Query event(db_, kStore,
                 "INSERT INTO pmp_events (action, kode_order, idempotency_key, outcome, device_id, at) "
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     event.bind(1, action).bind(2, request.kode_order).bind(3, request.idempotency_key);
@@ -274,7 +193,7 @@ PmpPut PartnerStore::apply_pmp(const PmpRequest& request, std::int64_t now) {
     event.step();
   };
 
-  Query known(db_, "SELECT action, body, data FROM pmp_applied WHERE idempotency_key = ?1");
+  Query known(db_, kStore, "SELECT action, body, data FROM pmp_applied WHERE idempotency_key = ?1");
   known.bind(1, request.idempotency_key);
   if (known.step()) {
     const bool same = known.text(0) == action && known.text(1) == request.body;
@@ -285,7 +204,7 @@ PmpPut PartnerStore::apply_pmp(const PmpRequest& request, std::int64_t now) {
     return put;
   }
 
-  Query existing(db_, (std::string(pmp_columns) + "WHERE kode_order = ?1").c_str());
+  Query existing(db_, kStore, (std::string(pmp_columns) + "WHERE kode_order = ?1").c_str());
   existing.bind(1, request.kode_order);
   const bool exists = existing.step();
   PmpPut put{PartnerOutcome::failed, nullptr, ""};
@@ -296,26 +215,26 @@ PmpPut PartnerStore::apply_pmp(const PmpRequest& request, std::int64_t now) {
   } else {
     const std::string at = iso_time(now);
     if (request.action == PmpAction::insert) {
-      Query insert(db_,
+      Query insert(db_, kStore,
                    "INSERT INTO pmp_orders (kode_order, json_data, status, created_at, updated_at) "
                    "VALUES (?1, ?2, ?3, ?4, ?4)");
       insert.bind(1, request.kode_order).bind(2, request.json_data).bind(3, request.status);
       insert.bind(4, at);
       insert.step();
     } else {
-      Query update(db_,
+      Query update(db_, kStore,
                    "UPDATE pmp_orders SET json_data = ?2, status = ?3, updated_at = ?4, "
                    "updates = updates + 1 WHERE kode_order = ?1");
       update.bind(1, request.kode_order).bind(2, request.json_data).bind(3, request.status);
       update.bind(4, at);
       update.step();
     }
-    Query stored(db_, (std::string(pmp_columns) + "WHERE kode_order = ?1").c_str());
+    Query stored(db_, kStore, (std::string(pmp_columns) + "WHERE kode_order = ?1").c_str());
     stored.bind(1, request.kode_order);
     stored.step();
     put.outcome = PartnerOutcome::applied;
     put.data = pmp_order_json(stored);
-    Query remember(db_,
+    Query remember(db_, kStore,
                    "INSERT INTO pmp_applied (idempotency_key, action, body, data) "
                    "VALUES (?1, ?2, ?3, ?4)");
     remember.bind(1, request.idempotency_key).bind(2, action).bind(3, request.body);
@@ -331,7 +250,7 @@ nlohmann::json PartnerStore::pmp_orders(const PmpFilter& filter) {
   std::lock_guard lock(mutex_);
   // Every filter is optional: NULL parameters match everything. Dates compare as text on the
   // ISO created_at, whose first ten characters are the UTC day.
-  Query rows(db_, (std::string(pmp_columns) +
+  Query rows(db_, kStore, (std::string(pmp_columns) +
                    "WHERE (?1 IS NULL OR instr(kode_order, ?1) > 0 OR instr(json_data, ?1) > 0) "
                    "AND (?2 IS NULL OR kode_order = ?2) AND (?3 IS NULL OR status = ?3) "
                    "AND (?4 IS NULL OR substr(created_at, 1, 10) >= ?4) "
@@ -346,7 +265,7 @@ nlohmann::json PartnerStore::pmp_orders(const PmpFilter& filter) {
 
 nlohmann::json PartnerStore::pmp_events() {
   std::lock_guard lock(mutex_);
-  Query rows(db_,
+  Query rows(db_, kStore,
              "SELECT seq, action, kode_order, idempotency_key, outcome, device_id, at FROM "
              "pmp_events ORDER BY seq");
   nlohmann::json out = nlohmann::json::array();
@@ -365,7 +284,7 @@ nlohmann::json PartnerStore::pmp_events() {
 void PartnerStore::add_pmp_token(const std::string& token_sha256, const std::string& email,
                                  std::int64_t now, std::int64_t expires_at) {
   std::lock_guard lock(mutex_);
-  Query insert(db_,
+  Query insert(db_, kStore,
                "INSERT INTO pmp_tokens (token_sha256, email, issued_at, expires_at) VALUES (?1, "
                "?2, ?3, ?4)");
   insert.bind(1, token_sha256).bind(2, email).bind(3, now).bind(4, expires_at);
@@ -374,7 +293,7 @@ void PartnerStore::add_pmp_token(const std::string& token_sha256, const std::str
 
 bool PartnerStore::pmp_token_valid(const std::string& token_sha256, std::int64_t now) {
   std::lock_guard lock(mutex_);
-  Query query(db_,
+  Query query(db_, kStore,
               "SELECT 1 FROM pmp_tokens WHERE token_sha256 = ?1 AND revoked = 0 AND expires_at > "
               "?2");
   query.bind(1, token_sha256).bind(2, now);
@@ -383,7 +302,7 @@ bool PartnerStore::pmp_token_valid(const std::string& token_sha256, std::int64_t
 
 bool PartnerStore::revoke_pmp_token(const std::string& token_sha256) {
   std::lock_guard lock(mutex_);
-  Query update(db_, "UPDATE pmp_tokens SET revoked = 1 WHERE token_sha256 = ?1 AND revoked = 0");
+  Query update(db_, kStore, "UPDATE pmp_tokens SET revoked = 1 WHERE token_sha256 = ?1 AND revoked = 0");
   update.bind(1, token_sha256);
   update.step();
   return sqlite3_changes(db_) > 0;
@@ -391,13 +310,13 @@ bool PartnerStore::revoke_pmp_token(const std::string& token_sha256) {
 
 std::int64_t PartnerStore::revoke_all_pmp_tokens() {
   std::lock_guard lock(mutex_);
-  exec(db_, "UPDATE pmp_tokens SET revoked = 1 WHERE revoked = 0");
+  exec(db_, kStore, "UPDATE pmp_tokens SET revoked = 1 WHERE revoked = 0");
   return sqlite3_changes(db_);
 }
 
 std::int64_t PartnerStore::active_pmp_tokens(std::int64_t now) {
   std::lock_guard lock(mutex_);
-  Query query(db_, "SELECT count(*) FROM pmp_tokens WHERE revoked = 0 AND expires_at > ?1");
+  Query query(db_, kStore, "SELECT count(*) FROM pmp_tokens WHERE revoked = 0 AND expires_at > ?1");
   query.bind(1, now);
   query.step();
   return query.integer(0);

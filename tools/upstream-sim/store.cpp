@@ -1,5 +1,7 @@
 #include "store.hpp"
 
+#include "sqlite_query.hpp"
+
 #include <sqlite3.h>
 
 #include <memory>
@@ -10,20 +12,7 @@ namespace {
 constexpr std::int64_t first_picking_id = 9001;  // the contract's example starts there
 constexpr int schema_version = 1;
 
-struct StatementDeleter {
-  void operator()(sqlite3_stmt* statement) const noexcept { sqlite3_finalize(statement); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
-
-[[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  throw StoreError(what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
-}
-
-Statement prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) fail(db, "prepare");
-  return Statement(raw);
-}
+constexpr std::string_view kStore = "picking store";
 
 // A cached statement in use: reset, bindings cleared, when the scope ends, so it keeps no read
 // snapshot open (which would stop the WAL checkpoint) and no pointer to a caller's string.
@@ -40,57 +29,6 @@ class InUse {
 
  private:
   sqlite3_stmt* statement_;
-};
-
-// Values are bound without a destructor (SQLITE_STATIC semantics): every statement here is
-// stepped to completion while the bound strings are still alive.
-void bind(sqlite3* db, sqlite3_stmt* statement, int index, const std::string& value) {
-  if (sqlite3_bind_text(statement, index, value.data(), static_cast<int>(value.size()),
-                        nullptr) != SQLITE_OK) {
-    fail(db, "bind");
-  }
-}
-
-void bind(sqlite3* db, sqlite3_stmt* statement, int index, std::int64_t value) {
-  if (sqlite3_bind_int64(statement, index, value) != SQLITE_OK) fail(db, "bind");
-}
-
-// SQLITE_ROW -> true, SQLITE_DONE -> false, anything else throws.
-bool step(sqlite3* db, sqlite3_stmt* statement) {
-  const int rc = sqlite3_step(statement);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  fail(db, "step");
-}
-
-std::string column_text(sqlite3_stmt* statement, int column) {
-  const unsigned char* text = sqlite3_column_text(statement, column);
-  if (text == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(text),
-                     static_cast<std::size_t>(sqlite3_column_bytes(statement, column)));
-}
-
-// Rolls back unless committed, so an exception half-way leaves nothing behind.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db) {
-    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      fail(db_, "begin");
-    }
-  }
-  ~Transaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  void commit() {
-    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) fail(db_, "commit");
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  bool done_ = false;
 };
 
 }  // namespace
@@ -126,19 +64,19 @@ Store::~Store() {
 sqlite3_stmt* Store::cached(const char* sql) {
   auto found = statements_.find(sql);
   if (found != statements_.end()) return found->second;
-  Statement made = prepare(db_, sql);
+  Statement made = prepare(db_, kStore, sql);
   sqlite3_stmt* raw = made.get();
   statements_.emplace(sql, made.release());
   return raw;
 }
 
 void Store::exec(const char* sql) {
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(db_, sql);
+  upstream_sim::exec(db_, kStore, sql);
 }
 
 void Store::migrate() {
-  Statement version_query = prepare(db_, "PRAGMA user_version");
-  step(db_, version_query.get());
+  Statement version_query = prepare(db_, kStore, "PRAGMA user_version");
+  step(db_, kStore, version_query.get());
   const int version = sqlite3_column_int(version_query.get(), 0);
   version_query.reset();
   if (version == schema_version) return;
@@ -146,7 +84,7 @@ void Store::migrate() {
     throw StoreError("--db holds schema version " + std::to_string(version) + ", expected " +
                      std::to_string(schema_version));
   }
-  Transaction tx(db_);
+  Transaction tx(db_, kStore);
   exec(R"sql(
     CREATE TABLE pickings (
       idempotency_key TEXT PRIMARY KEY,
@@ -176,12 +114,12 @@ void Store::migrate() {
 
 PutResult Store::put_picking(const NewPicking& p, std::int64_t now) {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, kStore);
 
   const InUse known(
       cached("SELECT body, picking_id, key_ssl, in_order FROM pickings WHERE idempotency_key = ?"));
-  bind(db_, known.get(), 1, p.idempotency_key);
-  if (step(db_, known.get())) {
+  bind_value(db_, kStore, known.get(), 1, p.idempotency_key);
+  if (step(db_, kStore, known.get())) {
     const bool same_body = column_text(known.get(), 0) == p.body;
     return PutResult{same_body ? PutOutcome::duplicate : PutOutcome::conflict,
                      sqlite3_column_int64(known.get(), 1), column_text(known.get(), 2),
@@ -189,7 +127,7 @@ PutResult Store::put_picking(const NewPicking& p, std::int64_t now) {
   }
 
   const InUse next(cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM pickings"));
-  step(db_, next.get());
+  step(db_, kStore, next.get());
   const std::int64_t seq = sqlite3_column_int64(next.get(), 0);
   // Reset read statements as soon as their value is read: a statement still open at COMMIT
   // keeps a read snapshot, which stops the automatic checkpoint and lets the WAL grow forever.
@@ -198,8 +136,8 @@ PutResult Store::put_picking(const NewPicking& p, std::int64_t now) {
   // Partial picks of one order must arrive in the order they were picked: a picking whose
   // picked_at is earlier than one already accepted for the same key_ssl arrived out of order.
   const InUse latest(cached("SELECT MAX(picked_at_ms) FROM pickings WHERE key_ssl = ?"));
-  bind(db_, latest.get(), 1, p.key_ssl);
-  step(db_, latest.get());
+  bind_value(db_, kStore, latest.get(), 1, p.key_ssl);
+  step(db_, kStore, latest.get());
   const bool in_order = sqlite3_column_type(latest.get(), 0) == SQLITE_NULL ||
                         p.picked_at_ms >= sqlite3_column_int64(latest.get(), 0);
   sqlite3_reset(latest.get());
@@ -209,31 +147,31 @@ PutResult Store::put_picking(const NewPicking& p, std::int64_t now) {
     INSERT INTO pickings (idempotency_key, seq, picking_id, key_ssl, picking_no, picked_at,
                           picked_at_ms, in_order, device_id, body, accepted_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql"));
-  bind(db_, insert.get(), 1, p.idempotency_key);
-  bind(db_, insert.get(), 2, seq);
-  bind(db_, insert.get(), 3, picking_id);
-  bind(db_, insert.get(), 4, p.key_ssl);
-  bind(db_, insert.get(), 5, p.picking_no);
-  bind(db_, insert.get(), 6, p.picked_at);
-  bind(db_, insert.get(), 7, p.picked_at_ms);
-  bind(db_, insert.get(), 8, std::int64_t{in_order ? 1 : 0});
-  bind(db_, insert.get(), 9, p.device_id);
-  bind(db_, insert.get(), 10, p.body);
-  bind(db_, insert.get(), 11, now);
-  step(db_, insert.get());
+  bind_value(db_, kStore, insert.get(), 1, p.idempotency_key);
+  bind_value(db_, kStore, insert.get(), 2, seq);
+  bind_value(db_, kStore, insert.get(), 3, picking_id);
+  bind_value(db_, kStore, insert.get(), 4, p.key_ssl);
+  bind_value(db_, kStore, insert.get(), 5, p.picking_no);
+  bind_value(db_, kStore, insert.get(), 6, p.picked_at);
+  bind_value(db_, kStore, insert.get(), 7, p.picked_at_ms);
+  bind_value(db_, kStore, insert.get(), 8, std::int64_t{in_order ? 1 : 0});
+  bind_value(db_, kStore, insert.get(), 9, p.device_id);
+  bind_value(db_, kStore, insert.get(), 10, p.body);
+  bind_value(db_, kStore, insert.get(), 11, now);
+  step(db_, kStore, insert.get());
   tx.commit();
   return PutResult{PutOutcome::created, picking_id, p.key_ssl, in_order};
 }
 
 std::vector<AcceptedPicking> Store::accepted(const std::optional<std::string>& key_ssl) {
   std::lock_guard lock(mutex_);
-  Statement query = prepare(db_, R"sql(
+  Statement query = prepare(db_, kStore, R"sql(
     SELECT seq, picking_id, idempotency_key, key_ssl, picking_no, picked_at, device_id,
            in_order, accepted_at
     FROM pickings WHERE ?1 IS NULL OR key_ssl = ?1 ORDER BY seq)sql");
-  if (key_ssl) bind(db_, query.get(), 1, *key_ssl);
+  if (key_ssl) bind_value(db_, kStore, query.get(), 1, *key_ssl);
   std::vector<AcceptedPicking> rows;
-  while (step(db_, query.get())) {
+  while (step(db_, kStore, query.get())) {
     rows.push_back(AcceptedPicking{
         sqlite3_column_int64(query.get(), 0), sqlite3_column_int64(query.get(), 1),
         column_text(query.get(), 2), column_text(query.get(), 3), column_text(query.get(), 4),
@@ -246,19 +184,19 @@ std::vector<AcceptedPicking> Store::accepted(const std::optional<std::string>& k
 void Store::add_token(const std::string& token_sha256, const std::string& username,
                       std::int64_t issued_at, std::int64_t expires_at) {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
+  Transaction tx(db_, kStore);
   // Forget tokens that expired more than a day ago, so the table does not grow without bound.
   const InUse prune(cached("DELETE FROM tokens WHERE expires_at < ?"));
-  bind(db_, prune.get(), 1, issued_at - 86400);
-  step(db_, prune.get());
+  bind_value(db_, kStore, prune.get(), 1, issued_at - 86400);
+  step(db_, kStore, prune.get());
 
   const InUse insert(
       cached("INSERT INTO tokens (token_sha256, username, issued_at, expires_at) VALUES (?, ?, ?, ?)"));
-  bind(db_, insert.get(), 1, token_sha256);
-  bind(db_, insert.get(), 2, username);
-  bind(db_, insert.get(), 3, issued_at);
-  bind(db_, insert.get(), 4, expires_at);
-  step(db_, insert.get());
+  bind_value(db_, kStore, insert.get(), 1, token_sha256);
+  bind_value(db_, kStore, insert.get(), 2, username);
+  bind_value(db_, kStore, insert.get(), 3, issued_at);
+  bind_value(db_, kStore, insert.get(), 4, expires_at);
+  step(db_, kStore, insert.get());
   tx.commit();
 }
 
@@ -266,9 +204,9 @@ bool Store::token_valid(const std::string& token_sha256, std::int64_t now) {
   std::lock_guard lock(mutex_);
   const InUse query(
       cached("SELECT 1 FROM tokens WHERE token_sha256 = ? AND revoked = 0 AND expires_at > ?"));
-  bind(db_, query.get(), 1, token_sha256);
-  bind(db_, query.get(), 2, now);
-  return step(db_, query.get());
+  bind_value(db_, kStore, query.get(), 1, token_sha256);
+  bind_value(db_, kStore, query.get(), 2, now);
+  return step(db_, kStore, query.get());
 }
 
 std::int64_t Store::revoke_all_tokens() {
