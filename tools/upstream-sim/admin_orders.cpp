@@ -2,6 +2,7 @@
 
 #include "http_json.hpp"
 #include "order_validation.hpp"
+#include "unix_time.hpp"
 
 #include <chrono>
 #include <ctime>
@@ -9,12 +10,6 @@
 
 namespace upstream_sim {
 namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string now_rfc3339() {
   const std::time_t now = std::time(nullptr);

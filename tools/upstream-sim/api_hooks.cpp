@@ -2,6 +2,7 @@
 
 #include "hangup.hpp"
 #include "http_json.hpp"
+#include "unix_time.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -32,12 +33,6 @@ bool is_json_media_type(const std::string& content_type) {
 bool is_blank(const std::string& text) {
   return std::all_of(text.begin(), text.end(),
                      [](unsigned char c) { return std::isspace(c) != 0; });
-}
-
-std::int64_t unix_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // The status a hung-up request's response carries, so the post-routing hook knows it was

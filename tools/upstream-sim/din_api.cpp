@@ -1,7 +1,9 @@
 #include "din_api.hpp"
 
+#include "bearer.hpp"
 #include "http_json.hpp"
 #include "secrets.hpp"
+#include "unix_time.hpp"
 #include "validation.hpp"
 
 #include <cctype>
@@ -13,25 +15,6 @@ namespace upstream_sim {
 namespace {
 
 constexpr std::size_t max_idempotency_key_length = 255;
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// The token from "Authorization: Bearer <token>" (scheme in any case, RFC 7235), or nullopt.
-std::optional<std::string> bearer_token(const std::string& header) {
-  constexpr std::string_view scheme = "bearer";
-  if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return std::nullopt;
-  for (std::size_t i = 0; i < scheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return std::nullopt;
-  }
-  const auto first = header.find_first_not_of(' ', scheme.size());
-  if (first == std::string::npos) return std::nullopt;
-  const auto last = header.find_last_not_of(' ');
-  return header.substr(first, last - first + 1);
-}
 
 nlohmann::json picking_resource(std::int64_t picking_id, const std::string& key_ssl) {
   return nlohmann::json{{"status", "success"},
@@ -78,7 +61,7 @@ void post_picking(const httplib::Request& req, httplib::Response& res, Store& st
   const std::int64_t now = unix_now();
 
   // Authentication first: an unauthenticated caller learns nothing about its request.
-  const auto token = bearer_token(req.get_header_value("Authorization"));
+  const auto token = parse_bearer(req.get_header_value("Authorization"));
   if (!token) {
     res.set_header("WWW-Authenticate", "Bearer");
     send_error(res, 401, "missing bearer token");

@@ -3,6 +3,7 @@
 #include "http_json.hpp"
 #include "order_validation.hpp"
 #include "smile_login.hpp"
+#include "unix_time.hpp"
 
 #include <chrono>
 #include <optional>
@@ -14,12 +15,6 @@ namespace {
 constexpr std::size_t max_idempotency_key_length = 255;
 constexpr std::int64_t default_page_size = 100;
 constexpr std::int64_t max_page_size = 500;
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The Idempotency-Key of a mutating request, or nullopt after answering 400.
 std::optional<std::string> idempotency_key(const httplib::Request& req, httplib::Response& res) {

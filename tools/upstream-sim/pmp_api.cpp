@@ -3,6 +3,7 @@
 #include "bearer.hpp"
 #include "http_json.hpp"
 #include "secrets.hpp"
+#include "unix_time.hpp"
 #include "validation.hpp"
 
 #include <chrono>
@@ -12,12 +13,6 @@ namespace upstream_sim {
 namespace {
 
 constexpr std::size_t max_idempotency_key_length = 255;
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void send_pmp(httplib::Response& res, int status, const char* outcome, const std::string& message,
               const nlohmann::json& data) {

@@ -3,6 +3,7 @@
 #include "bearer.hpp"
 #include "http_json.hpp"
 #include "secrets.hpp"
+#include "unix_time.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -15,12 +16,6 @@ namespace {
 // without the client secret); after that the partner logs in again.
 constexpr std::int64_t refresh_grace_seconds = std::int64_t{7} * 24 * 3600;
 constexpr std::size_t max_idempotency_key_length = 255;
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool is_non_empty_string(const nlohmann::json& object, const char* field) {
   const auto found = object.find(field);

@@ -2,6 +2,7 @@
 
 #include "http_json.hpp"
 #include "sqlite_query.hpp"
+#include "unix_time.hpp"
 
 #include <sqlite3.h>
 
@@ -12,12 +13,6 @@ namespace upstream_sim {
 namespace {
 
 constexpr std::string_view kStore = "smartseller store";
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -132,7 +127,7 @@ ApplyResult SmartSellerStore::apply(const SmartSellerRequest& request, const Pla
   bind_value(db_, kStore, insert.get(), 4, request.device_id);
   bind_value(db_, kStore, insert.get(), 5, request.body);
   bind_value(db_, kStore, insert.get(), 6, canonical_json(decided.response));
-  bind_value(db_, kStore, insert.get(), 7, now_ms());
+  bind_value(db_, kStore, insert.get(), 7, unix_now_ms());
   step(db_, kStore, insert.get());
   write.reset();
   insert.reset();

@@ -2,6 +2,7 @@
 
 #include "http_json.hpp"
 #include "smile_login.hpp"
+#include "unix_time.hpp"
 
 #include <chrono>
 #include <optional>
@@ -13,12 +14,6 @@ namespace {
 constexpr std::size_t max_idempotency_key_length = 255;
 constexpr std::int64_t max_paginate = 500;  // the contract's limit
 constexpr std::size_t max_logged_requests = 1000;
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A positive integer query parameter, its default when absent, nullopt when malformed.
 std::optional<std::int64_t> integer_param(const httplib::Request& req, const char* name,
