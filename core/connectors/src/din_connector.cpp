@@ -6,6 +6,7 @@
 
 #include "outpost/config/upstream_options.hpp"
 #include "outpost/connectors/responses.hpp"
+#include "delivery_request.hpp"
 #include "password_login_options.hpp"
 
 namespace outpost::connectors {
@@ -42,15 +43,9 @@ void DinConnector::before_drain(transport::HttpClient& http, std::int64_t backlo
 DeliveryResult DinConnector::deliver(transport::HttpClient& http, const outbox::Operation& operation) {
     const auto now = std::chrono::system_clock::now();
     auto answer = session_.send_with_token(http, [&](const std::string& token) {
-        transport::Request request;
-        request.url = settings_.base_url + "/ssl/ifp/picking/order";
-        request.headers = {{"Content-Type", "application/json"},
-                           {"Accept", "application/json"},
-                           {"Authorization", "Bearer " + token},
-                           {"Idempotency-Key", operation.idempotency_key},
-                           {"X-Device-Id", settings_.device_id}};
-        request.body = operation.payload;
-        return http.perform(request);
+        return http.perform(detail::delivery_request("POST", settings_.base_url + "/ssl/ifp/picking/order",
+                                                     operation.payload, token, operation.idempotency_key,
+                                                     settings_.device_id));
     });
     if (auto* failure = std::get_if<DeliveryResult>(&answer)) return *failure;
     return result_from_response(std::get<transport::Response>(answer), "DIN", now);

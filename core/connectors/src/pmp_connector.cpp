@@ -10,6 +10,7 @@
 #include "outpost/common/log.hpp"
 #include "outpost/config/upstream_options.hpp"
 #include "outpost/connectors/responses.hpp"
+#include "delivery_request.hpp"
 
 namespace outpost::connectors {
 namespace {
@@ -100,15 +101,8 @@ DeliveryResult PmpConnector::deliver(transport::HttpClient& http, const outbox::
     }
     const auto now = std::chrono::system_clock::now();
     auto answer = session_.send_with_token(http, [&](const std::string& token) {
-        transport::Request request;
-        request.url = settings_.base_url + path;
-        request.headers = {{"Content-Type", "application/json"},
-                           {"Accept", "application/json"},
-                           {"Authorization", "Bearer " + token},
-                           {"Idempotency-Key", operation.idempotency_key},
-                           {"X-Device-Id", settings_.device_id}};
-        request.body = operation.payload;
-        return http.perform(request);
+        return http.perform(detail::delivery_request("POST", settings_.base_url + path, operation.payload, token,
+                                                     operation.idempotency_key, settings_.device_id));
     });
     if (auto* failure = std::get_if<DeliveryResult>(&answer)) return *failure;
     return classify_pmp_answer(std::get<transport::Response>(answer), now);

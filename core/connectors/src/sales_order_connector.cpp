@@ -7,6 +7,7 @@
 #include "outpost/config/secret_files.hpp"
 #include "outpost/config/upstream_options.hpp"
 #include "outpost/connectors/responses.hpp"
+#include "delivery_request.hpp"
 
 namespace outpost::connectors {
 namespace {
@@ -114,17 +115,12 @@ DeliveryResult SalesOrderConnector::deliver(transport::HttpClient& http, const o
                                             std::nullopt};
             return signature.error();
         }
-        transport::Request request;
-        request.url = settings_.base_url + settings_.sales_order_path;
-        request.headers = {{"Content-Type", "application/json"},
-                           {"Accept", "application/json"},
-                           {"Authorization", "Bearer " + token},
-                           {"X-CLIENT-ID", settings_.client_id},
-                           {"X-TIMESTAMP", timestamp},
-                           {"X-SIGNATURE", *signature},
-                           {"Idempotency-Key", operation.idempotency_key},
-                           {"X-Device-Id", settings_.device_id}};
-        request.body = operation.payload;
+        transport::Request request =
+            detail::delivery_request("POST", settings_.base_url + settings_.sales_order_path, operation.payload,
+                                     token, operation.idempotency_key, settings_.device_id);
+        request.headers.insert(request.headers.end(), {{"X-CLIENT-ID", settings_.client_id},
+                                                       {"X-TIMESTAMP", timestamp},
+                                                       {"X-SIGNATURE", *signature}});
         return http.perform(request);
     });
     if (signing_failed) return *signing_failed;

@@ -9,6 +9,7 @@
 
 #include "outpost/config/upstream_options.hpp"
 #include "outpost/connectors/responses.hpp"
+#include "delivery_request.hpp"
 
 namespace outpost::connectors {
 namespace {
@@ -113,16 +114,10 @@ DeliveryResult SmartSellerConnector::deliver(transport::HttpClient& http, const 
                               std::nullopt};
     }
     const auto now = std::chrono::system_clock::now();
-    transport::Request request;
-    request.method = endpoint->method;
-    request.url = settings_.base_url + settings_.api_prefix + endpoint->path;
-    request.headers = {{"Content-Type", "application/json"},
-                       {"Accept", "application/json"},
-                       {"Accept-Language", settings_.accept_language},
-                       {"Authorization", "Bearer " + settings_.api_key},
-                       {"Idempotency-Key", operation.idempotency_key},
-                       {"X-Device-Id", settings_.device_id}};
-    request.body = operation.payload;
+    transport::Request request =
+        detail::delivery_request(endpoint->method, settings_.base_url + settings_.api_prefix + endpoint->path,
+                                 operation.payload, settings_.api_key, operation.idempotency_key, settings_.device_id);
+    request.headers.emplace_back("Accept-Language", settings_.accept_language);
     auto response = http.perform(request);
     if (!response) return from_transport_error(response.error().with_context("SmartSeller"));
     return classify_smartseller_response(*response, now);

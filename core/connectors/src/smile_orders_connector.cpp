@@ -6,6 +6,7 @@
 
 #include "outpost/config/upstream_options.hpp"
 #include "outpost/connectors/responses.hpp"
+#include "delivery_request.hpp"
 #include "password_login_options.hpp"
 
 namespace outpost::connectors {
@@ -105,16 +106,8 @@ DeliveryResult SmileOrdersConnector::deliver(transport::HttpClient& http, const 
     auto call = call_for(operation);
     if (!call) return DeliveryResult{Outcome::Permanent, call.error().message, std::nullopt};
     auto answer = session_.send_with_token(http, [&](const std::string& token) {
-        transport::Request request;
-        request.method = call->method;
-        request.url = settings_.base_url + call->path;
-        request.headers = {{"Content-Type", "application/json"},
-                           {"Accept", "application/json"},
-                           {"Authorization", "Bearer " + token},
-                           {"Idempotency-Key", operation.idempotency_key},
-                           {"X-Device-Id", settings_.device_id}};
-        request.body = call->body;
-        return http.perform(request);
+        return http.perform(detail::delivery_request(call->method, settings_.base_url + call->path, call->body,
+                                                     token, operation.idempotency_key, settings_.device_id));
     });
     if (auto* failure = std::get_if<DeliveryResult>(&answer)) return *failure;
     return result_from_response(std::get<transport::Response>(answer), "SMILE orders " + call->method + " " + call->path,

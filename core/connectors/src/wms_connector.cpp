@@ -6,8 +6,9 @@
 
 #include "outpost/config/upstream_options.hpp"
 #include "outpost/connectors/responses.hpp"
-#include "password_login_options.hpp"
 #include "outpost/connectors/wms_master_data.hpp"
+#include "delivery_request.hpp"
+#include "password_login_options.hpp"
 
 namespace outpost::connectors {
 
@@ -82,15 +83,9 @@ DeliveryResult WmsConnector::deliver(transport::HttpClient& http, const outbox::
     }
     const auto now = std::chrono::system_clock::now();
     auto answer = session_.send_with_token(http, [&](const std::string& token) {
-        transport::Request request;
-        request.url = settings_.base_url + "/wms/disposal/cancellation";
-        request.headers = {{"Content-Type", "application/json"},
-                           {"Accept", "application/json"},
-                           {"Authorization", "Bearer " + token},
-                           {"Idempotency-Key", operation.idempotency_key},
-                           {"X-Device-Id", settings_.device_id}};
-        request.body = operation.payload;
-        return http.perform(request);
+        return http.perform(detail::delivery_request("POST", settings_.base_url + "/wms/disposal/cancellation",
+                                                     operation.payload, token, operation.idempotency_key,
+                                                     settings_.device_id));
     });
     if (auto* failure = std::get_if<DeliveryResult>(&answer)) return *failure;
     return result_from_response(std::get<transport::Response>(answer), "WMS", now);
