@@ -60,18 +60,8 @@ std::string order_db_path(const std::string& db_path) {
 
 OrderStore::OrderStore(const std::string& db_path) {
   const std::string path = order_db_path(db_path);
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw StoreError("cannot open " + path + ": " + message);
-  }
+  db_ = open_store(path, kStore);
   try {
-    if (path != ":memory:") {
-      exec(db_, kStore, "PRAGMA journal_mode=WAL");
-      exec(db_, kStore, "PRAGMA synchronous=NORMAL");
-    }
     // Its own file, its own schema; IF NOT EXISTS makes a restart on the same file a no-op.
     exec(db_, kStore, R"sql(
       CREATE TABLE IF NOT EXISTS orders (

@@ -57,18 +57,8 @@ std::string partner_db_path(const std::string& db) {
 }
 
 PartnerStore::PartnerStore(const std::string& path) {
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw StoreError("cannot open " + path + ": " + message);
-  }
+  db_ = open_store(path, kStore);
   try {
-    if (path != ":memory:") {
-      exec(db_, kStore, "PRAGMA journal_mode=WAL");  // as store.cpp: survives a killed simulator
-      exec(db_, kStore, "PRAGMA synchronous=NORMAL");
-    }
     migrate();
   } catch (...) {
     sqlite3_close(db_);

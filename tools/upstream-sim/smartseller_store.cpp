@@ -17,16 +17,8 @@ constexpr std::string_view kStore = "smartseller store";
 }  // namespace
 
 SmartSellerStore::SmartSellerStore(const std::string& path) {
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw StoreError("cannot open --db " + path + " (smartseller): " + message);
-  }
+  db_ = open_store(path, kStore);
   try {
-    // The DIN store holds another connection to the same file: wait for its short writes.
-    sqlite3_busy_timeout(db_, 5000);
     exec(R"sql(
       CREATE TABLE IF NOT EXISTS smartseller_requests (
         seq             INTEGER PRIMARY KEY,

@@ -7,6 +7,27 @@ void sqlite_fail(sqlite3* db, std::string_view store, std::string_view what) {
                    (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
 }
 
+sqlite3* open_store(const std::string& path, std::string_view store) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    const std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw StoreError("cannot open " + path + " (" + std::string(store) + "): " + message);
+  }
+  try {
+    sqlite3_busy_timeout(db, 5000);
+    if (path != ":memory:") {
+      exec(db, store, "PRAGMA journal_mode=WAL");
+      exec(db, store, "PRAGMA synchronous=NORMAL");
+    }
+  } catch (...) {
+    sqlite3_close(db);
+    throw;
+  }
+  return db;
+}
+
 void exec(sqlite3* db, std::string_view store, const char* sql) {
   if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) sqlite_fail(db, store, sql);
 }

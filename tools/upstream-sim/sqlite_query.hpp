@@ -19,6 +19,12 @@ namespace upstream_sim {
 // Throws StoreError("<store>: <what>: <SQLite's message>").
 [[noreturn]] void sqlite_fail(sqlite3* db, std::string_view store, std::string_view what);
 
+// Opens (creating) a store's file, or ":memory:". Files are in WAL mode with synchronous=NORMAL:
+// that survives a killed process (what tests do to a simulator); only a power cut could cost the
+// last transactions, which a test tool can afford. A connection waits up to 5 s for another's
+// write (the DIN and SmartSeller stores share a file). Throws StoreError naming path and store.
+sqlite3* open_store(const std::string& path, std::string_view store);
+
 // Runs SQL with no results (may hold several statements).
 void exec(sqlite3* db, std::string_view store, const char* sql);
 

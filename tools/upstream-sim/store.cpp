@@ -34,20 +34,8 @@ class InUse {
 }  // namespace
 
 Store::Store(const std::string& path) {
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw StoreError("cannot open --db " + path + ": " + message);
-  }
+  db_ = open_store(path, kStore);
   try {
-    if (path != ":memory:") {
-      // WAL with synchronous=NORMAL survives a killed process (what tests do to a simulator);
-      // only power loss could cost the last transactions, which a dev tool can afford.
-      exec("PRAGMA journal_mode=WAL");
-      exec("PRAGMA synchronous=NORMAL");
-    }
     migrate();
   } catch (...) {
     sqlite3_close(db_);
