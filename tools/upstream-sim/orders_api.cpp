@@ -69,46 +69,44 @@ void answer(httplib::Response& res, const OrderApplyResult& result, int created_
   }
 }
 
-void put_status(const httplib::Request& req, httplib::Response& res, Store& store,
-                OrderStore& orders, Stats& stats) {
-  if (!require_bearer_token(req, res, store)) return;
+// The checks every order write goes through: the token, an Idempotency-Key, a JSON object body
+// that `validate` accepts. The request they establish, or nullopt with the refusal already sent.
+std::optional<OrderRequest> checked_order_request(const httplib::Request& req, httplib::Response& res,
+                                                  Store& store,
+                                                  FieldErrors (*validate)(const nlohmann::json&)) {
+  if (!require_bearer_token(req, res, store)) return std::nullopt;
   const auto key = idempotency_key(req, res);
-  if (!key) return;
+  if (!key) return std::nullopt;
   const auto body = object_body(req, res);
-  if (!body) return;
-  if (const FieldErrors errors = validate_order_status_body(*body); !errors.empty()) {
+  if (!body) return std::nullopt;
+  if (const FieldErrors errors = validate(*body); !errors.empty()) {
     send_validation_error(res, errors);
-    return;
+    return std::nullopt;
   }
   OrderRequest request;
   request.idempotency_key = *key;
   request.order_id = std::stoll(req.matches[1].str());
-  request.action = req.matches[2].str();
-  request.updated_at = (*body)["updated_at"].get<std::string>();
-  request.updated_at_ms = parse_rfc3339_ms(request.updated_at).value_or(0);  // validated above
   request.body = *body;
   request.device_id = req.get_header_value("X-Device-Id");
-  answer(res, orders.apply(request, unix_now()), 200, stats);
+  return request;
+}
+
+void put_status(const httplib::Request& req, httplib::Response& res, Store& store,
+                OrderStore& orders, Stats& stats) {
+  auto request = checked_order_request(req, res, store, validate_order_status_body);
+  if (!request) return;
+  request->action = req.matches[2].str();
+  request->updated_at = request->body["updated_at"].get<std::string>();
+  request->updated_at_ms = parse_rfc3339_ms(request->updated_at).value_or(0);  // validated above
+  answer(res, orders.apply(*request, unix_now()), 200, stats);
 }
 
 void post_item_stocks(const httplib::Request& req, httplib::Response& res, Store& store,
                       OrderStore& orders, Stats& stats) {
-  if (!require_bearer_token(req, res, store)) return;
-  const auto key = idempotency_key(req, res);
-  if (!key) return;
-  const auto body = object_body(req, res);
-  if (!body) return;
-  if (const FieldErrors errors = validate_order_item_stocks(*body); !errors.empty()) {
-    send_validation_error(res, errors);
-    return;
-  }
-  OrderRequest request;
-  request.idempotency_key = *key;
-  request.order_id = std::stoll(req.matches[1].str());
-  request.action = "order-item-stocks";
-  request.body = *body;
-  request.device_id = req.get_header_value("X-Device-Id");
-  answer(res, orders.apply(request, unix_now()), 201, stats);
+  auto request = checked_order_request(req, res, store, validate_order_item_stocks);
+  if (!request) return;
+  request->action = "order-item-stocks";
+  answer(res, orders.apply(*request, unix_now()), 201, stats);
 }
 
 void get_integration(const httplib::Request& req, httplib::Response& res, Store& store,
