@@ -21,60 +21,13 @@
 
 #include "agent_harness.hpp"
 #include "outpost/control/client.hpp"
+#include "raw_socket_client.hpp"
 #include "wait_for.hpp"
 
 namespace outpost::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A raw connection to the agent's socket: sends exactly what a test says.
-class RawConnection {
-public:
-    explicit RawConnection(const std::string& path) {
-        fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-        if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-            throw std::runtime_error(std::string("connect: ") + std::strerror(errno));
-        }
-    }
-    ~RawConnection() { ::close(fd_); }
-    RawConnection(const RawConnection&) = delete;
-    RawConnection& operator=(const RawConnection&) = delete;
-
-    // false when the agent closed the connection part-way (it refuses what it has seen).
-    bool send(const std::string& bytes) {
-        for (std::size_t sent = 0; sent < bytes.size();) {
-            const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-            if (n <= 0) return false;
-            sent += static_cast<std::size_t>(n);
-        }
-        return true;
-    }
-    std::optional<nlohmann::json> answer(std::chrono::milliseconds deadline = 10s) {
-        const auto give_up = std::chrono::steady_clock::now() + deadline;
-        while (buffered_.find('\n') == std::string::npos) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now());
-            if (left.count() <= 0) return std::nullopt;
-            pollfd waiting{fd_, POLLIN, 0};
-            if (::poll(&waiting, 1, static_cast<int>(left.count())) <= 0) continue;
-            char chunk[4096];
-            const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-            if (n <= 0) return std::nullopt;
-            buffered_.append(chunk, static_cast<std::size_t>(n));
-        }
-        const auto newline = buffered_.find('\n');
-        auto parsed = nlohmann::json::parse(buffered_.substr(0, newline));
-        buffered_.erase(0, newline + 1);
-        return parsed;
-    }
-
-private:
-    int fd_ = -1;
-    std::string buffered_;
-};
 
 std::string error_of(const std::optional<nlohmann::json>& answer) {
     return answer ? answer->value("error", std::string("(no error: ") + answer->dump() + ")") : "(no answer)";
@@ -85,37 +38,37 @@ TEST(ControlSocket, MisbehavingClientsGetErrorsAndNeverStopTheAgent) {
     AgentProcess agent(state, AgentSettings{});
 
     // A half line that never ends, held open through the rest of the test.
-    RawConnection stalled(agent.socket_path());
+    RawSocketClient stalled(agent.socket_path());
     ASSERT_TRUE(stalled.send("{\"cmd\":\"status\","));
 
-    RawConnection client(agent.socket_path());
+    RawSocketClient client(agent.socket_path());
     client.send("{\"cmd\":\"reboot\"}\n");
-    EXPECT_NE(error_of(client.answer()).find("unknown command 'reboot'"), std::string::npos);
+    EXPECT_NE(error_of(client.line()).find("unknown command 'reboot'"), std::string::npos);
     client.send("{\"cmd\":7}\n");
-    EXPECT_NE(error_of(client.answer()).find("\"cmd\" must be a string"), std::string::npos);
+    EXPECT_NE(error_of(client.line()).find("\"cmd\" must be a string"), std::string::npos);
     client.send("{\"cmd\":\"dead.list\",\"limit\":\"ten\"}\n");
-    EXPECT_NE(error_of(client.answer()).find("malformed request"), std::string::npos);
+    EXPECT_NE(error_of(client.line()).find("malformed request"), std::string::npos);
     client.send("{\"cmd\":\"sim.link\",\"up\":\"yes\"}\n");
-    EXPECT_NE(error_of(client.answer()).find("\"up\" must be true or false"), std::string::npos);
+    EXPECT_NE(error_of(client.line()).find("\"up\" must be true or false"), std::string::npos);
 
     // One turn: a good enqueue next to one whose kind is a number. Only the bad one fails; the
     // good one is stored (the batch's commit is not lost to its neighbour).
     const auto good = nlohmann::json{{"cmd", "enqueue"}, {"kind", "picking-order"}, {"payload", sample_picking("SSL-OK", 1)}};
     client.send(good.dump() + "\n" + R"({"cmd":"enqueue","kind":5,"payload":{}})" + "\n");
-    const auto stored = client.answer();
+    const auto stored = client.line();
     ASSERT_TRUE(stored);
     EXPECT_TRUE(stored->value("ok", false)) << stored->dump();
-    EXPECT_NE(error_of(client.answer()).find("malformed request"), std::string::npos);
+    EXPECT_NE(error_of(client.line()).find("malformed request"), std::string::npos);
 
     // Malformed and oversized frames: an error, then the connection is closed.
-    RawConnection malformed(agent.socket_path());
+    RawSocketClient malformed(agent.socket_path());
     malformed.send("{\"cmd\": \"status\"\n");
-    EXPECT_NE(error_of(malformed.answer()).find("malformed request"), std::string::npos);
-    EXPECT_FALSE(malformed.answer(2s)) << "still open after a malformed frame";
+    EXPECT_NE(error_of(malformed.line()).find("malformed request"), std::string::npos);
+    EXPECT_FALSE(malformed.line(2s)) << "still open after a malformed frame";
 
-    RawConnection oversized(agent.socket_path());
+    RawSocketClient oversized(agent.socket_path());
     oversized.send(std::string(control::kMaxFrameBytes + 1000, ' '));  // may be cut short by the close
-    EXPECT_NE(error_of(oversized.answer()).find("larger than"), std::string::npos);
+    EXPECT_NE(error_of(oversized.line()).find("larger than"), std::string::npos);
 
     // Through all of that, the agent answers everyone else as usual, and still runs.
     const auto status = agent.status();
