@@ -6,8 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sqlite3.h>
-
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -17,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent_process.hpp"
+#include "outbox_file.hpp"
 #include "outpost/catalog/catalog.hpp"
 #include "test_paths.hpp"
 
@@ -49,22 +48,9 @@ void fill_catalog(const std::string& path) {
     ASSERT_TRUE((*opened)->upsert_pick_lists(std::vector{list}));
 }
 
-// The picking-order operations in the outbox file, read beside the running agent.
+// The picking-order payloads in the outbox file, read beside the running agent.
 std::vector<nlohmann::json> picking_payloads(const std::string& outbox_path) {
-    sqlite3* db = nullptr;
-    std::vector<nlohmann::json> payloads;
-    if (sqlite3_open_v2(outbox_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_stmt* select = nullptr;
-        if (sqlite3_prepare_v2(db, "SELECT payload FROM operations WHERE kind = 'picking-order' ORDER BY id", -1,
-                               &select, nullptr) == SQLITE_OK) {
-            while (sqlite3_step(select) == SQLITE_ROW) {
-                payloads.push_back(nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(select, 0))));
-            }
-        }
-        sqlite3_finalize(select);
-    }
-    sqlite3_close(db);
-    return payloads;
+    return queued_payloads(outbox_path, "picking-order");
 }
 
 class PickStationTest : public ::testing::Test {

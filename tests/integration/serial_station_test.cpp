@@ -10,8 +10,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sqlite3.h>
-
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -22,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "outbox_file.hpp"
 #include "pick_list_fixture.hpp"
 #include "pty.hpp"
 
@@ -62,20 +61,7 @@ std::string yymmdd(int year, int month, int day) {
 
 // The picking-order payloads in the outbox file, read beside the running agent.
 std::vector<nlohmann::json> picking_payloads(const std::string& outbox_path) {
-    sqlite3* db = nullptr;
-    std::vector<nlohmann::json> payloads;
-    if (sqlite3_open_v2(outbox_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_stmt* select = nullptr;
-        if (sqlite3_prepare_v2(db, "SELECT payload FROM operations WHERE kind = 'picking-order' ORDER BY id", -1,
-                               &select, nullptr) == SQLITE_OK) {
-            while (sqlite3_step(select) == SQLITE_ROW) {
-                payloads.push_back(nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(select, 0))));
-            }
-        }
-        sqlite3_finalize(select);
-    }
-    sqlite3_close(db);
-    return payloads;
+    return queued_payloads(outbox_path, "picking-order");
 }
 
 class SerialStation : public ::testing::Test {
