@@ -7,7 +7,7 @@
 #include "outpost/config/upstream_options.hpp"
 #include "outpost/connectors/responses.hpp"
 #include "delivery_request.hpp"
-#include "password_login_options.hpp"
+#include "password_login.hpp"
 
 namespace outpost::connectors {
 
@@ -24,16 +24,7 @@ Expected<DinSettings> din_settings(const config::UpstreamConfig& upstream, const
 
 DinConnector::DinConnector(DinSettings settings)
     : settings_(std::move(settings)), session_([this](transport::HttpClient& http) {
-          JsonLogin login;
-          login.label = "DIN login";
-          login.url = settings_.base_url + "/ifp/login";
-          login.headers = {{"X-Device-Id", settings_.device_id}};
-          login.body = nlohmann::json{{settings_.username_field, settings_.username},
-                                      {settings_.password_field, settings_.password}}
-                           .dump();
-          login.token_pointer = settings_.token_pointer;
-          login.expiry_pointer = settings_.expiry_pointer;
-          return perform_json_login(http, login);
+          return perform_json_login(http, detail::password_json_login("DIN login", settings_.base_url + "/ifp/login", settings_));
       }) {}
 
 void DinConnector::before_drain(transport::HttpClient& http, std::int64_t backlog) {

@@ -7,7 +7,7 @@
 #include "outpost/config/upstream_options.hpp"
 #include "outpost/connectors/responses.hpp"
 #include "delivery_request.hpp"
-#include "password_login_options.hpp"
+#include "password_login.hpp"
 
 namespace outpost::connectors {
 namespace {
@@ -74,16 +74,7 @@ Expected<SmileOrdersSettings> smile_orders_settings(const config::UpstreamConfig
 
 SmileOrdersConnector::SmileOrdersConnector(SmileOrdersSettings settings, catalog::Catalog* catalog)
     : settings_(std::move(settings)), session_([this](transport::HttpClient& http) {
-          JsonLogin login;
-          login.label = "SMILE login";
-          login.url = settings_.base_url + settings_.login_path;
-          login.headers = {{"X-Device-Id", settings_.device_id}};
-          login.body = nlohmann::json{{settings_.username_field, settings_.username},
-                                      {settings_.password_field, settings_.password}}
-                           .dump();
-          login.token_pointer = settings_.token_pointer;
-          login.expiry_pointer = settings_.expiry_pointer;
-          return perform_json_login(http, login);
+          return perform_json_login(http, detail::password_json_login("SMILE login", settings_.base_url + settings_.login_path, settings_));
       }) {
     if (catalog != nullptr && !settings_.pick_lists.statuses.empty()) {
         pick_lists_ = std::make_unique<PickListPull>(settings_.pick_lists, session_, *catalog);

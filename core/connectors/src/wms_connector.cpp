@@ -8,7 +8,7 @@
 #include "outpost/connectors/responses.hpp"
 #include "outpost/connectors/wms_master_data.hpp"
 #include "delivery_request.hpp"
-#include "password_login_options.hpp"
+#include "password_login.hpp"
 
 namespace outpost::connectors {
 
@@ -47,16 +47,7 @@ Expected<WmsSettings> wms_settings(const config::UpstreamConfig& upstream, const
 
 WmsConnector::WmsConnector(WmsSettings settings, catalog::Catalog& catalog)
     : settings_(std::move(settings)), session_([this](transport::HttpClient& http) {
-          JsonLogin login;
-          login.label = "WMS login";
-          login.url = settings_.base_url + "/auth/login";
-          login.headers = {{"X-Device-Id", settings_.device_id}};
-          login.body = nlohmann::json{{settings_.username_field, settings_.username},
-                                      {settings_.password_field, settings_.password}}
-                           .dump();
-          login.token_pointer = settings_.token_pointer;
-          login.expiry_pointer = settings_.expiry_pointer;
-          return perform_json_login(http, login);
+          return perform_json_login(http, detail::password_json_login("WMS login", settings_.base_url + "/auth/login", settings_));
       }) {
     if (!settings_.pull_types.empty()) {
         master_data_ = std::make_unique<WmsMasterDataPuller>(settings_, session_, catalog);
