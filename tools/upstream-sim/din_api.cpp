@@ -14,7 +14,6 @@
 namespace upstream_sim {
 namespace {
 
-constexpr std::size_t max_idempotency_key_length = 255;
 
 nlohmann::json picking_resource(std::int64_t picking_id, const std::string& key_ssl) {
   return nlohmann::json{{"status", "success"},
@@ -73,25 +72,12 @@ void post_picking(const httplib::Request& req, httplib::Response& res, Store& st
     return;
   }
 
-  const std::string key = req.get_header_value("Idempotency-Key");
-  if (key.empty()) {
-    send_error(res, 400, "missing Idempotency-Key header");
-    return;
-  }
-  if (key.size() > max_idempotency_key_length) {
-    send_error(res, 400, "Idempotency-Key longer than 255 characters");
-    return;
-  }
+  const auto found_key = idempotency_key(req, res);
+  if (!found_key) return;
+  const std::string& key = *found_key;
 
-  const auto body = parse_json(req.body);
-  if (!body) {
-    send_error(res, 400, "malformed JSON");
-    return;
-  }
-  if (!body->is_object()) {
-    send_error(res, 400, "request body must be a JSON object");
-    return;
-  }
+  const auto body = object_body(req, res);
+  if (!body) return;
   if (const FieldErrors errors = validate_picking(*body); !errors.empty()) {
     send_validation_error(res, errors);
     return;

@@ -98,4 +98,31 @@ void install_json_error_handlers(httplib::Server& server) {
       });
 }
 
+std::optional<std::string> idempotency_key(const httplib::Request& req, httplib::Response& res) {
+  constexpr std::size_t max_length = 255;
+  std::string key = req.get_header_value("Idempotency-Key");
+  if (key.empty()) {
+    send_error(res, 400, "missing Idempotency-Key header");
+    return std::nullopt;
+  }
+  if (key.size() > max_length) {
+    send_error(res, 400, "Idempotency-Key longer than 255 characters");
+    return std::nullopt;
+  }
+  return key;
+}
+
+std::optional<nlohmann::json> object_body(const httplib::Request& req, httplib::Response& res) {
+  auto body = parse_json(req.body);
+  if (!body) {
+    send_error(res, 400, "malformed JSON");
+    return std::nullopt;
+  }
+  if (!body->is_object()) {
+    send_error(res, 400, "request body must be a JSON object");
+    return std::nullopt;
+  }
+  return body;
+}
+
 }  // namespace upstream_sim

@@ -25,6 +25,14 @@ void send_validation_error(httplib::Response& res, const FieldErrors& errors,
 // nullopt for anything that is not well-formed JSON (including invalid UTF-8).
 std::optional<nlohmann::json> parse_json(const std::string& text);
 
+// The Idempotency-Key of a mutating request (1 to 255 characters), or nullopt after answering
+// 400 in the SMILE shape.
+std::optional<std::string> idempotency_key(const httplib::Request& req, httplib::Response& res);
+
+// The request's JSON object body, or nullopt after answering 400 in the SMILE shape (malformed
+// JSON, or JSON that is not an object).
+std::optional<nlohmann::json> object_body(const httplib::Request& req, httplib::Response& res);
+
 // The serialisation used to compare a replayed body with the stored one: keys sorted, no
 // whitespace, so formatting differences between two sends of one operation do not matter.
 std::string canonical_json(const nlohmann::json& value);

@@ -12,37 +12,9 @@
 namespace upstream_sim {
 namespace {
 
-constexpr std::size_t max_idempotency_key_length = 255;
 constexpr std::int64_t default_page_size = 100;
 constexpr std::int64_t max_page_size = 500;
 
-// The Idempotency-Key of a mutating request, or nullopt after answering 400.
-std::optional<std::string> idempotency_key(const httplib::Request& req, httplib::Response& res) {
-  std::string key = req.get_header_value("Idempotency-Key");
-  if (key.empty()) {
-    send_error(res, 400, "missing Idempotency-Key header");
-    return std::nullopt;
-  }
-  if (key.size() > max_idempotency_key_length) {
-    send_error(res, 400, "Idempotency-Key longer than 255 characters");
-    return std::nullopt;
-  }
-  return key;
-}
-
-// The JSON object body, or nullopt after answering 400.
-std::optional<nlohmann::json> object_body(const httplib::Request& req, httplib::Response& res) {
-  auto body = parse_json(req.body);
-  if (!body) {
-    send_error(res, 400, "malformed JSON");
-    return std::nullopt;
-  }
-  if (!body->is_object()) {
-    send_error(res, 400, "request body must be a JSON object");
-    return std::nullopt;
-  }
-  return body;
-}
 
 void answer(httplib::Response& res, const OrderApplyResult& result, int created_status, Stats& stats) {
   switch (result.outcome) {

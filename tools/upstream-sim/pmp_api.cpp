@@ -12,7 +12,6 @@
 namespace upstream_sim {
 namespace {
 
-constexpr std::size_t max_idempotency_key_length = 255;
 
 void send_pmp(httplib::Response& res, int status, const char* outcome, const std::string& message,
               const nlohmann::json& data) {
@@ -118,17 +117,11 @@ void PmpApi::logout(const httplib::Request& req, httplib::Response& res) {
 
 void PmpApi::order(const httplib::Request& req, httplib::Response& res, PmpAction action) {
   if (!authenticated(req, res)) return;
-  const std::string key = req.get_header_value("Idempotency-Key");
-  if (key.empty() || key.size() > max_idempotency_key_length) {
-    send_error(res, 400, key.empty() ? "missing Idempotency-Key header"
-                                     : "Idempotency-Key longer than 255 characters");
-    return;
-  }
-  const auto body = parse_json(req.body);
-  if (!body || !body->is_object()) {
-    send_error(res, 400, "request body must be a JSON object");
-    return;
-  }
+  const auto found_key = idempotency_key(req, res);
+  if (!found_key) return;
+  const std::string& key = *found_key;
+  const auto body = object_body(req, res);
+  if (!body) return;
   if (const FieldErrors errors = validate_order(*body); !errors.empty()) {
     send_validation_error(res, errors);
     return;

@@ -15,7 +15,6 @@ namespace {
 // An expired token may still be refreshed for this long (the seed: renew an expired token
 // without the client secret); after that the partner logs in again.
 constexpr std::int64_t refresh_grace_seconds = std::int64_t{7} * 24 * 3600;
-constexpr std::size_t max_idempotency_key_length = 255;
 
 bool is_non_empty_string(const nlohmann::json& object, const char* field) {
   const auto found = object.find(field);
@@ -234,17 +233,11 @@ void SalesOrderApi::create(const httplib::Request& req, httplib::Response& res) 
     return;
   }
 
-  const std::string key = req.get_header_value("Idempotency-Key");
-  if (key.empty() || key.size() > max_idempotency_key_length) {
-    send_error(res, 400, key.empty() ? "missing Idempotency-Key header"
-                                     : "Idempotency-Key longer than 255 characters");
-    return;
-  }
-  const auto body = parse_json(req.body);
-  if (!body || !body->is_object()) {
-    send_error(res, 400, "request body must be a JSON object");
-    return;
-  }
+  const auto found_key = idempotency_key(req, res);
+  if (!found_key) return;
+  const std::string& key = *found_key;
+  const auto body = object_body(req, res);
+  if (!body) return;
   if (const FieldErrors errors = validate_sales_order(*body); !errors.empty()) {
     send_validation_error(res, errors);
     return;

@@ -11,7 +11,6 @@
 namespace upstream_sim {
 namespace {
 
-constexpr std::size_t max_idempotency_key_length = 255;
 constexpr std::int64_t max_paginate = 500;  // the contract's limit
 constexpr std::size_t max_logged_requests = 1000;
 
@@ -70,26 +69,16 @@ nlohmann::json cancelled_resource(const std::string& number) {
 
 void post_cancellation(const httplib::Request& req, httplib::Response& res, const WmsTargets& targets) {
   if (!require_bearer_token(req, res, targets.store)) return;
-  const std::string key = req.get_header_value("Idempotency-Key");
-  if (key.empty()) {
-    send_error(res, 400, "missing Idempotency-Key header");
-    return;
-  }
-  if (key.size() > max_idempotency_key_length) {
-    send_error(res, 400, "Idempotency-Key longer than 255 characters");
-    return;
-  }
-  const auto body = parse_json(req.body);
-  if (!body || !body->is_object()) {
-    send_error(res, 400, "request body must be a JSON object");
-    return;
-  }
+  const auto key = idempotency_key(req, res);
+  if (!key) return;
+  const auto body = object_body(req, res);
+  if (!body) return;
   if (const FieldErrors errors = validate_disposal_cancellation(*body); !errors.empty()) {
     send_validation_error(res, errors);
     return;
   }
   const CancelResult result =
-      targets.disposals.cancel(key, *body, req.get_header_value("X-Device-Id"), unix_now());
+      targets.disposals.cancel(*key, *body, req.get_header_value("X-Device-Id"), unix_now());
   switch (result.outcome) {
     case CancelOutcome::cancelled:
       targets.stats.on_accepted(true);
