@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "catalog_file_test.hpp"
 #include "outpost/catalog/catalog.hpp"
 #include "temp_dir.hpp"
 
@@ -29,18 +30,7 @@ MasterRecord material(std::int64_t id, const std::string& code, const std::strin
     return record;
 }
 
-class CatalogTest : public ::testing::Test {
-protected:
-    void SetUp() override { reopen(); }
-    void reopen() {
-        catalog.reset();
-        auto opened = Catalog::open(dir.file("catalog.db"));
-        ASSERT_TRUE(opened) << opened.error().describe();
-        catalog = std::move(*opened);
-    }
-    outpost::testing::TempDir dir;
-    std::unique_ptr<Catalog> catalog;
-};
+class CatalogTest : public outpost::testing::CatalogFileTest {};
 
 TEST_F(CatalogTest, ANewCatalogIsEmptyAndNeverPulled) {
     EXPECT_FALSE(catalog->reset_reason());

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "catalog_file_test.hpp"
 #include "outpost/catalog/catalog.hpp"
 #include "temp_dir.hpp"
 
@@ -28,18 +29,7 @@ PickListItem item(std::int64_t id, const std::string& material, std::int64_t qty
     return PickListItem{id, material, qty, batch, R"({"id":)" + std::to_string(id) + "}"};
 }
 
-class PickListsTest : public ::testing::Test {
-protected:
-    void SetUp() override { reopen(); }
-    void reopen() {
-        catalog.reset();
-        auto opened = Catalog::open(dir.file("catalog.db"));
-        ASSERT_TRUE(opened) << opened.error().describe();
-        catalog = std::move(*opened);
-    }
-    outpost::testing::TempDir dir;
-    std::unique_ptr<Catalog> catalog;
-};
+class PickListsTest : public outpost::testing::CatalogFileTest {};
 
 TEST_F(PickListsTest, ANewCatalogHasNone) {
     auto found = catalog->pick_list("SSL-2026-1");
