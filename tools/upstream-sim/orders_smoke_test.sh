@@ -10,53 +10,11 @@ set -euo pipefail
 
 sim=${1:?usage: orders_smoke_test.sh PATH/TO/upstream-sim}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for tool in curl jq openssl; do
-  command -v "$tool" >/dev/null || { echo "orders_smoke_test: $tool not found" >&2; exit 1; }
-done
+name=orders_smoke_test
+# shellcheck source=smoke_lib.sh
+source "$here/smoke_lib.sh"
 
-work=$(mktemp -d)
-sim_pid=
-cleanup() {
-  if [[ -n "$sim_pid" ]] && kill -0 "$sim_pid" 2>/dev/null; then kill -KILL "$sim_pid"; fi
-  rm -rf -- "$work"
-}
-trap cleanup EXIT
-
-failures=0
-pass() { echo "ok   - $1"; }
-fail() { echo "FAIL - $1" >&2; failures=$((failures + 1)); }
-check() {  # description expected actual
-  if [[ "$2" == "$3" ]]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi
-}
-
-"$here/../pki" "$work/pki" >/dev/null
-pki=$work/pki
-
-start_sim() {
-  rm -f "$work/ready.json"
-  "$sim" --cert "$pki/server.pem" --key "$pki/server.key" --client-ca "$pki/ca.pem" \
-         --port 0 --admin-port 0 --ready-file "$work/ready.json" --db "$work/sim.db" \
-         --orders-user ops@example.test --orders-password orders-secret \
-         >"$work/sim.out" 2>"$work/sim.err" &
-  sim_pid=$!
-  local deadline=$((SECONDS + 10))
-  until [[ -s "$work/ready.json" ]]; do
-    if ((SECONDS > deadline)) || ! kill -0 "$sim_pid" 2>/dev/null; then
-      echo "orders_smoke_test: simulator did not become ready" >&2
-      cat "$work/sim.err" >&2
-      exit 1
-    fi
-    sleep 0.02
-  done
-  admin=http://127.0.0.1:$(jq -r .admin_port "$work/ready.json")
-  api=https://localhost:$(jq -r .port "$work/ready.json")
-}
-
-stop_sim() {
-  kill -TERM "$sim_pid"
-  wait "$sim_pid" || true
-  sim_pid=
-}
+start_orders_sim() { start_sim --orders-user ops@example.test --orders-password orders-secret; }
 
 # curl over mutual TLS; prints the body, then the status code on its own line.
 call() {  # method path [curl args...]
@@ -78,7 +36,7 @@ authed() {  # method path key body
 }
 change() { jq -cn --arg t "$1" '{comment: "from the smoke test", updated_at: $t}'; }
 
-start_sim
+start_orders_sim
 
 # --- login --------------------------------------------------------------------------------
 out=$(call POST /auth/login -d '{"email":"ops@example.test","password":"orders-secret"}')
@@ -158,12 +116,12 @@ check "fault step on an order path" 503 "$(status_of "$(authed PUT /orders/1/ful
 check "then the real answer" 200 "$(status_of "$(authed PUT /orders/1/fulfilled k12 "$(change 2026-11-23T10:04:00+07:00)")")"
 
 # --- a restarted simulator still knows its keys -------------------------------------------
-stop_sim
-start_sim
+stop_sim TERM
+start_orders_sim
 token=$(body_of "$(call POST /auth/login -d '{"email":"ops@example.test","password":"orders-secret"}')" | jq -r .data.token)
 check "replay after restart 409" 409 "$(status_of "$(authed PUT /orders/1/confirms k4 "$(change 2026-11-23T10:00:00+07:00)")")"
 check "order state kept" fulfilled "$(curl -sS "$admin/admin/orders/1" | jq -r .order.status)"
-stop_sim
+stop_sim TERM
 
 if ((failures > 0)); then
   echo "orders_smoke_test: $failures check(s) failed" >&2
