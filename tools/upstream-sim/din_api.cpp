@@ -3,6 +3,7 @@
 #include "bearer.hpp"
 #include "http_json.hpp"
 #include "secrets.hpp"
+#include "smile_login.hpp"
 #include "unix_time.hpp"
 #include "validation.hpp"
 
@@ -44,15 +45,7 @@ void login(const httplib::Request& req, httplib::Response& res, Store& store, St
     return;
   }
 
-  const std::string token = random_token();
-  note_issued_token(token);
-  const std::int64_t now = unix_now();
-  const std::int64_t expires_at = now + token_ttl.seconds();
-  store.add_token(sha256_hex(token), username, now, expires_at);
-  stats.on_login(true);
-  send_json(res, 200,
-            nlohmann::json{{"status", "success"},
-                           {"data", {{"token", token}, {"expired_at", expires_at}}}});
+  issue_login_token(res, store, stats, username, token_ttl);
 }
 
 void post_picking(const httplib::Request& req, httplib::Response& res, Store& store,

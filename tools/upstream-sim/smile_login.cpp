@@ -53,18 +53,23 @@ void login(const httplib::Request& req, httplib::Response& res, Store& store, St
     send_error(res, 401, "invalid credentials");
     return;
   }
+  issue_login_token(res, store, stats, "smile:" + email, token_ttl);
+}
+
+}  // namespace
+
+void issue_login_token(httplib::Response& res, Store& store, Stats& stats, const std::string& subject,
+                       const TokenTtl& token_ttl) {
   const std::string token = random_token();
   note_issued_token(token);
   const std::int64_t now = unix_now();
   const std::int64_t expires_at = now + token_ttl.seconds();
-  store.add_token(sha256_hex(token), "smile:" + email, now, expires_at);
+  store.add_token(sha256_hex(token), subject, now, expires_at);
   stats.on_login(true);
   send_json(res, 200,
             nlohmann::json{{"status", "success"},
                            {"data", {{"token", token}, {"expired_at", expires_at}}}});
 }
-
-}  // namespace
 
 bool require_bearer_token(const httplib::Request& req, httplib::Response& res, Store& store) {
   const auto token = parse_bearer(req.get_header_value("Authorization"));

@@ -29,6 +29,12 @@ struct SmileAccount {
 void register_smile_login(httplib::Server& server, const ApiGate& gate, Store& store, Stats& stats,
                           std::vector<SmileAccount> accounts, const TokenTtl& token_ttl);
 
+// A successful login's answer, shared by /auth/login and DIN's /ifp/login: a fresh random token
+// stored hashed for `subject` with token_ttl's lifetime, counted, and sent as 200
+// {"status": "success", "data": {"token", "expired_at"}}.
+void issue_login_token(httplib::Response& res, Store& store, Stats& stats, const std::string& subject,
+                       const TokenTtl& token_ttl);
+
 // For SMILE endpoints: true when the request carries "Authorization: Bearer <token>" with a token
 // login issued that is neither expired nor revoked; otherwise answers 401 (with
 // WWW-Authenticate) itself and returns false.
