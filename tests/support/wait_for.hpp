@@ -7,6 +7,16 @@
 
 namespace outpost::testing {
 
+// How many times slower code runs under a sanitizer (ThreadSanitizer is 5-15x): a deadline that
+// stands for "promptly" is multiplied by it, so a sanitizer build on a busy machine does not fail
+// a liveness check that a plain build passes with room to spare.
+inline constexpr int kSanitizerSlowdown =
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    5;
+#else
+    1;
+#endif
+
 // Polls `condition` every few milliseconds until it holds or `deadline` passes; returns whether
 // it held. The short pause between polls only spaces out the checks; it synchronises nothing.
 inline bool wait_until(const std::function<bool()>& condition,

@@ -85,7 +85,7 @@ protected:
         return options;
     }
     // One request from a fresh, well-behaved client, answered within `deadline`.
-    bool answers_promptly(std::chrono::milliseconds deadline = 2s) {
+    bool answers_promptly(std::chrono::milliseconds deadline = 2s * outpost::testing::kSanitizerSlowdown) {
         RawSocketClient client(path_);
         if (!client.send("{\"cmd\":\"status\"}\n")) return false;
         const auto answer = client.line(deadline);
