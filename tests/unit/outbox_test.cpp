@@ -289,6 +289,68 @@ TEST_F(OutboxTest, RefusesADatabaseFromANewerAgent) {
     EXPECT_NE(refused.error().message.find("newer Outpost"), std::string::npos) << refused.error().message;
 }
 
+// Schema 7 narrowed the claim and next-due indexes to pending operations. A file written by a
+// schema 6 agent, with a backlog in every state, upgrades in place and delivers in the same order.
+TEST_F(OutboxTest, UpgradesASchema6FileInPlaceKeepingItsBacklogAndOrder) {
+    std::vector<OperationId> ids;
+    {
+        auto outbox = open_outbox();
+        for (const char* lane : {"SSL-1", "SSL-2", "SSL-1", "SSL-3"}) ids.push_back(outbox->enqueue(picking(lane))->id);
+        auto first = outbox->claim_next("din", wall_clock_now_ms());
+        ASSERT_TRUE(first && first->has_value());
+        ASSERT_EQ((*first)->id, ids[0]);
+        ASSERT_TRUE(outbox->mark_delivered(ids[0], wall_clock_now_ms()));
+        auto second = outbox->claim_next("din", wall_clock_now_ms());
+        ASSERT_TRUE(second && second->has_value());
+        ASSERT_EQ((*second)->id, ids[1]);  // left in flight: the agent "dies" here
+    }
+    {
+        // Schema 6's indexes, exactly as its migrations 3 -> 4 made them.
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(dir.file("outbox.db").c_str(), &db), SQLITE_OK);
+        ASSERT_EQ(sqlite3_exec(db,
+                               "DROP INDEX operations_fifo; DROP INDEX operations_due; "
+                               "CREATE INDEX operations_fifo ON operations (upstream, state, id); "
+                               "CREATE INDEX operations_due ON operations (upstream, state, next_attempt_at); "
+                               "PRAGMA user_version = 6;",
+                               nullptr, nullptr, nullptr),
+                  SQLITE_OK);
+        sqlite3_close(db);
+    }
+    auto outbox = open_outbox();
+    ASSERT_TRUE(outbox);
+    EXPECT_EQ(outbox->recovered_at_open(), 1);
+    {
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(dir.file("outbox.db").c_str(), &db), SQLITE_OK);
+        sqlite3_stmt* statement = nullptr;
+        ASSERT_EQ(sqlite3_prepare_v2(db,
+                                     "SELECT (SELECT user_version FROM pragma_user_version), count(*) FROM sqlite_schema "
+                                     "WHERE name IN ('operations_fifo', 'operations_due') AND sql LIKE '%WHERE state = ''pending''%'",
+                                     -1, &statement, nullptr),
+                  SQLITE_OK);
+        ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+        EXPECT_EQ(sqlite3_column_int(statement, 0), 7);
+        EXPECT_EQ(sqlite3_column_int(statement, 1), 2) << "both indexes hold pending operations only";
+        sqlite3_finalize(statement);
+        sqlite3_close(db);
+    }
+    const auto counts = outbox->counts();
+    ASSERT_TRUE(counts);
+    EXPECT_EQ(counts->pending, 3);
+    EXPECT_EQ(counts->delivered, 1);
+    // The recovered operation first, then the rest in order; SSL-1's second waits for nothing
+    // older in its lane (its first was delivered).
+    auto batch = outbox->claim_batch("din", wall_clock_now_ms(), 16);
+    ASSERT_TRUE(batch);
+    std::vector<OperationId> claimed;
+    for (const auto& operation : *batch) claimed.push_back(operation.id);
+    EXPECT_EQ(claimed, (std::vector<OperationId>{ids[1], ids[2], ids[3]}));
+    auto due = outbox->next_due("din");
+    ASSERT_TRUE(due);
+    EXPECT_FALSE(due->has_value()) << "nothing pending is left";
+}
+
 TEST_F(OutboxTest, UnopenablePathIsAClearError) {
     auto refused = Outbox::open(dir.file("missing-dir/outbox.db"));
     ASSERT_FALSE(refused);

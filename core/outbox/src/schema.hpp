@@ -9,7 +9,7 @@
 
 namespace outpost::outbox::detail {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // Brings the database to kSchemaVersion in one transaction, or explains why it cannot.
 Expected<void> migrate(sqlite3* db);
