@@ -289,8 +289,9 @@ TEST_F(OutboxTest, RefusesADatabaseFromANewerAgent) {
     EXPECT_NE(refused.error().message.find("newer Outpost"), std::string::npos) << refused.error().message;
 }
 
-// Schema 7 narrowed the claim and next-due indexes to pending operations. A file written by a
-// schema 6 agent, with a backlog in every state, upgrades in place and delivers in the same order.
+// Schema 7 narrowed the claim and next-due indexes to pending operations and keyed the lane index
+// on delivered_at. A file written by a schema 6 agent, with a backlog in every state, upgrades in
+// place and delivers in the same order.
 TEST_F(OutboxTest, UpgradesASchema6FileInPlaceKeepingItsBacklogAndOrder) {
     std::vector<OperationId> ids;
     {
@@ -305,13 +306,15 @@ TEST_F(OutboxTest, UpgradesASchema6FileInPlaceKeepingItsBacklogAndOrder) {
         ASSERT_EQ((*second)->id, ids[1]);  // left in flight: the agent "dies" here
     }
     {
-        // Schema 6's indexes, exactly as its migrations 3 -> 4 made them.
+        // Schema 6's indexes, exactly as its migration 3 -> 4 made them.
         sqlite3* db = nullptr;
         ASSERT_EQ(sqlite3_open(dir.file("outbox.db").c_str(), &db), SQLITE_OK);
         ASSERT_EQ(sqlite3_exec(db,
-                               "DROP INDEX operations_fifo; DROP INDEX operations_due; "
+                               "DROP INDEX operations_fifo; DROP INDEX operations_due; DROP INDEX operations_lane_open; "
                                "CREATE INDEX operations_fifo ON operations (upstream, state, id); "
                                "CREATE INDEX operations_due ON operations (upstream, state, next_attempt_at); "
+                               "CREATE INDEX operations_lane_open ON operations (lane, id) "
+                               "WHERE state IN ('pending', 'in_flight') OR (state = 'dead' AND blocks_lane = 1); "
                                "PRAGMA user_version = 6;",
                                nullptr, nullptr, nullptr),
                   SQLITE_OK);
@@ -326,12 +329,13 @@ TEST_F(OutboxTest, UpgradesASchema6FileInPlaceKeepingItsBacklogAndOrder) {
         sqlite3_stmt* statement = nullptr;
         ASSERT_EQ(sqlite3_prepare_v2(db,
                                      "SELECT (SELECT user_version FROM pragma_user_version), count(*) FROM sqlite_schema "
-                                     "WHERE name IN ('operations_fifo', 'operations_due') AND sql LIKE '%WHERE state = ''pending''%'",
+                                     "WHERE (name IN ('operations_fifo', 'operations_due') AND sql LIKE '%WHERE state = ''pending''') "
+                                     "OR (name = 'operations_lane_open' AND sql LIKE '%WHERE delivered_at IS NULL')",
                                      -1, &statement, nullptr),
                   SQLITE_OK);
         ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
         EXPECT_EQ(sqlite3_column_int(statement, 0), 7);
-        EXPECT_EQ(sqlite3_column_int(statement, 1), 2) << "both indexes hold pending operations only";
+        EXPECT_EQ(sqlite3_column_int(statement, 1), 3) << "schema 7's definitions of the three indexes";
         sqlite3_finalize(statement);
         sqlite3_close(db);
     }

@@ -58,13 +58,20 @@ constexpr std::string_view kOperationColumns =
     "id, idempotency_key, kind, upstream, lane, payload, created_at, attempts, next_attempt_at, "
     "state, last_error, clock_unreliable";
 
+// Another operation of o's lane, on the `side` ("<": older, ">": newer), that holds the lane:
+// pending, in flight, or dead with blocks_lane. operations_lane_open holds every undelivered
+// operation (delivered_at IS NULL, schema 7), so it answers with one seek whatever the lane's
+// history; the state is read from the row only for an entry found, usually none. The index does
+// not name the state, so claiming (pending -> in flight) leaves it untouched.
+std::string lane_holder_exists(const char* alias, const char* side) {
+    const std::string a = alias;
+    return "EXISTS (SELECT 1 FROM operations AS " + a + " INDEXED BY operations_lane_open WHERE " + a +
+           ".lane = o.lane AND " + a + ".id " + side + " o.id AND " + a + ".delivered_at IS NULL AND (" + a +
+           ".state IN ('pending', 'in_flight') OR (" + a + ".state = 'dead' AND " + a + ".blocks_lane = 1)))";
+}
+
 // `o` is the head of its lane: nothing older in the same lane is still undelivered.
-// The condition is written exactly as operations_lane_open's WHERE, so that partial index (which
-// holds only undelivered rows) answers it with one seek, whatever the lane's history.
-const std::string kLaneHeadCondition =
-    "NOT EXISTS (SELECT 1 FROM operations AS older INDEXED BY operations_lane_open "
-    "WHERE older.lane = o.lane AND older.id < o.id "
-    "AND (older.state IN ('pending', 'in_flight') OR (older.state = 'dead' AND older.blocks_lane = 1)))";
+const std::string kLaneHeadCondition = "NOT " + lane_holder_exists("older", "<");
 
 Operation read_operation(const Statement& row) {
     Operation operation;
@@ -288,11 +295,11 @@ Expected<std::optional<EnqueueResult>> Outbox::coalesce_locked(const NewOperatio
     // have been handed out: an attempt that timed out may have been applied upstream, and its
     // retry must carry the same body under the same key (a changed body would be refused as a
     // reused key, or answered with the first success, losing what was merged in).
-    auto candidate = statements_->get("SELECT o.id, o.payload FROM operations AS o WHERE o.upstream = ?1 AND o.kind = ?2 "
-             "AND o.coalesce_key = ?3 AND o.state = 'pending' AND o.attempts = 0 AND NOT EXISTS (SELECT 1 FROM "
-             "operations AS newer INDEXED BY operations_lane_open WHERE newer.lane = o.lane AND newer.id > o.id "
-             "AND (newer.state IN ('pending', 'in_flight') OR (newer.state = 'dead' AND newer.blocks_lane = 1))) "
-             "ORDER BY o.id DESC LIMIT 1");
+    static const std::string kCandidate =
+        "SELECT o.id, o.payload FROM operations AS o WHERE o.upstream = ?1 AND o.kind = ?2 "
+        "AND o.coalesce_key = ?3 AND o.state = 'pending' AND o.attempts = 0 AND NOT " +
+        lane_holder_exists("newer", ">") + " ORDER BY o.id DESC LIMIT 1";
+    auto candidate = statements_->get(kCandidate);
     if (!candidate) return candidate.error();
     candidate->bind(1, operation.upstream);
     candidate->bind(2, operation.kind);

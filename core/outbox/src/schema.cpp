@@ -121,15 +121,19 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
     R"sql(
     ALTER TABLE operations ADD COLUMN clock_unreliable INTEGER NOT NULL DEFAULT 0;
     )sql",
-    // 6 -> 7: the claim and next-due indexes hold pending operations only, the only ones their
-    // queries read. Claiming and settling then rewrite fewer index entries: an operation leaves
-    // both at its claim and never comes back to them as in flight or delivered (about 5 % of the
-    // instructions per delivery, docs/performance.md).
+    // 6 -> 7: claiming and settling rewrite fewer index entries (docs/performance.md). The claim
+    // and next-due indexes hold pending operations only, the only ones their queries read: an
+    // operation leaves both at its claim. The lane index holds every undelivered operation and no
+    // longer names the state, so a claim (pending -> in flight) does not rewrite its entry, which
+    // sits on a page of its own for every lane of a batch; delivered_at is set exactly when an
+    // operation is delivered. The lane-head check reads the state from the row of an entry found.
     R"sql(
     DROP INDEX operations_fifo;
     DROP INDEX operations_due;
+    DROP INDEX operations_lane_open;
     CREATE INDEX operations_fifo ON operations (upstream, id) WHERE state = 'pending';
     CREATE INDEX operations_due ON operations (upstream, next_attempt_at) WHERE state = 'pending';
+    CREATE INDEX operations_lane_open ON operations (lane, id) WHERE delivered_at IS NULL;
     )sql",
 };
 
