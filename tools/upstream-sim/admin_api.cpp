@@ -56,6 +56,10 @@ void register_admin_api(httplib::Server& server, const AdminTargets& targets) {
     send_json(res, 200, nlohmann::json{{"reset", true}});
   }));
 
+  server.Post("/admin/forget-pickings", with_body([targets](const Request&, Response& res) {
+    send_json(res, 200, nlohmann::json{{"forgotten", targets.store.forget_pickings()}});
+  }));
+
   // Test mode only (--expose-tokens): the bearer tokens handed out so far, in the clear.
   server.Get("/admin/issued-tokens", [](const Request&, Response& res) {
     if (!keeping_issued_tokens()) {

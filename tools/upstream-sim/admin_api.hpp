@@ -4,6 +4,7 @@
 //   GET    /admin/accepted       accepted pickings in arrival order (?key_ssl= to filter)
 //   GET    /admin/timeline       requests per 100 ms, peak per second, first request per device
 //   POST   /admin/reset-stats    zero the counters and the timeline, keep the data
+//   POST   /admin/forget-pickings  forget every accepted picking (benchmarks: an empty store)
 // plus the fault controls of admin_faults.hpp.
 #pragma once
 

@@ -203,4 +203,10 @@ std::int64_t Store::revoke_all_tokens() {
   return sqlite3_changes64(db_);
 }
 
+std::int64_t Store::forget_pickings() {
+  std::lock_guard lock(mutex_);
+  exec("DELETE FROM pickings");
+  return sqlite3_changes64(db_);
+}
+
 }  // namespace upstream_sim
