@@ -277,6 +277,45 @@ TEST_F(TransportTest, NothingListeningIsAConnectFailure) {
     EXPECT_EQ(failure_kind(response.error()), FailureKind::Connect) << response.error().describe();
 }
 
+// The client reads the proxy variables once, when it is made: with none set it tells libcurl
+// "no proxy" instead of letting it read six variables per request; with one set, libcurl goes
+// on reading them, no_proxy included.
+class ScopedEnvironment {
+public:
+    ScopedEnvironment(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
+    ~ScopedEnvironment() { unsetenv(name_); }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+private:
+    const char* name_;
+};
+
+TEST_F(TransportTest, AProxyInTheEnvironmentAtStartIsUsedAndNoProxyIsHonoured) {
+    const Timeouts quick{std::chrono::milliseconds(2000), std::chrono::milliseconds(3000)};
+    {
+        // Port 1 on loopback: nothing listens, so a request that goes through the proxy fails.
+        ScopedEnvironment proxy("https_proxy", "http://127.0.0.1:1");
+        auto client = HttpClient::create(mutual_tls(), quick);
+        ASSERT_TRUE(client);
+        auto response = (*client)->perform(login_request(*sim));
+        ASSERT_FALSE(response) << "the request must have gone to the proxy";
+        EXPECT_EQ(failure_kind(response.error()), FailureKind::Connect) << response.error().describe();
+
+        ScopedEnvironment bypass("no_proxy", "localhost");
+        auto direct = (*client)->perform(login_request(*sim));
+        ASSERT_TRUE(direct) << direct.error().describe();
+        EXPECT_EQ(direct->status, 200);
+    }
+    // Made without a proxy variable: a variable set afterwards changes nothing.
+    auto client = HttpClient::create(mutual_tls(), quick);
+    ASSERT_TRUE(client);
+    ScopedEnvironment late_proxy("https_proxy", "http://127.0.0.1:1");
+    auto response = (*client)->perform(login_request(*sim));
+    ASSERT_TRUE(response) << response.error().describe();
+    EXPECT_EQ(response->status, 200);
+}
+
 TEST_F(TransportTest, MissingKeyFileIsAConfigurationError) {
     auto client = HttpClient::create({pki_file("ca.pem"), pki_file("client.pem"), pki_file("nope.key")}, {});
     ASSERT_FALSE(client);
