@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 
+#include "outbox_file.hpp"
 #include "outpost/outbox/outbox.hpp"
 #include "temp_dir.hpp"
 
@@ -209,29 +210,19 @@ TEST(OutboxIntegrity, ClosingJustAfterTheCheckStartedIsSafe) {
 void expect_totals_match_a_recount(Outbox& outbox, const std::string& path) {
     auto counts = outbox.counts();
     ASSERT_TRUE(counts);
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sqlite3_stmt* recount = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db,
-                                 "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'in_flight'), 0), "
-                                 "coalesce(sum(state = 'delivered'), 0), coalesce(sum(state = 'dead'), 0), "
-                                 "coalesce(sum(CASE WHEN state != 'delivered' THEN octet_length(payload) END), 0), "
-                                 "(SELECT min(created_at) FROM operations WHERE state = 'pending') FROM operations",
-                                 -1, &recount, nullptr),
-              SQLITE_OK);
-    ASSERT_EQ(sqlite3_step(recount), SQLITE_ROW);
-    EXPECT_EQ(counts->pending, sqlite3_column_int64(recount, 0));
-    EXPECT_EQ(counts->in_flight, sqlite3_column_int64(recount, 1));
-    EXPECT_EQ(counts->delivered, sqlite3_column_int64(recount, 2));
-    EXPECT_EQ(counts->dead, sqlite3_column_int64(recount, 3));
-    EXPECT_EQ(counts->undelivered_bytes, sqlite3_column_int64(recount, 4));
-    if (sqlite3_column_type(recount, 5) == SQLITE_NULL) {
-        EXPECT_FALSE(counts->oldest_pending_created_at.has_value());
-    } else {
-        EXPECT_EQ(counts->oldest_pending_created_at, sqlite3_column_int64(recount, 5));
-    }
-    sqlite3_finalize(recount);
-    sqlite3_close(db);
+    const auto recount = testing::first_row_integers(
+        path,
+        "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'in_flight'), 0), "
+        "coalesce(sum(state = 'delivered'), 0), coalesce(sum(state = 'dead'), 0), "
+        "coalesce(sum(CASE WHEN state != 'delivered' THEN octet_length(payload) END), 0), "
+        "(SELECT min(created_at) FROM operations WHERE state = 'pending') FROM operations");
+    ASSERT_EQ(recount.size(), 6u);
+    EXPECT_EQ(counts->pending, recount[0]);
+    EXPECT_EQ(counts->in_flight, recount[1]);
+    EXPECT_EQ(counts->delivered, recount[2]);
+    EXPECT_EQ(counts->dead, recount[3]);
+    EXPECT_EQ(counts->undelivered_bytes, recount[4]);
+    EXPECT_EQ(counts->oldest_pending_created_at, recount[5]);
 }
 
 TEST(OutboxTotals, MatchARecountAfterEveryKindOfChangeAndAcrossTheMigration) {

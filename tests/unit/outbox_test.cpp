@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "outbox_file.hpp"
 #include "outpost/outbox/outbox.hpp"
 #include "temp_dir.hpp"
 
@@ -323,22 +324,14 @@ TEST_F(OutboxTest, UpgradesASchema6FileInPlaceKeepingItsBacklogAndOrder) {
     auto outbox = open_outbox();
     ASSERT_TRUE(outbox);
     EXPECT_EQ(outbox->recovered_at_open(), 1);
-    {
-        sqlite3* db = nullptr;
-        ASSERT_EQ(sqlite3_open(dir.file("outbox.db").c_str(), &db), SQLITE_OK);
-        sqlite3_stmt* statement = nullptr;
-        ASSERT_EQ(sqlite3_prepare_v2(db,
-                                     "SELECT (SELECT user_version FROM pragma_user_version), count(*) FROM sqlite_schema "
-                                     "WHERE (name IN ('operations_fifo', 'operations_due') AND sql LIKE '%WHERE state = ''pending''') "
-                                     "OR (name = 'operations_lane_open' AND sql LIKE '%WHERE delivered_at IS NULL')",
-                                     -1, &statement, nullptr),
-                  SQLITE_OK);
-        ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
-        EXPECT_EQ(sqlite3_column_int(statement, 0), 7);
-        EXPECT_EQ(sqlite3_column_int(statement, 1), 3) << "schema 7's definitions of the three indexes";
-        sqlite3_finalize(statement);
-        sqlite3_close(db);
-    }
+    const auto schema = testing::first_row_integers(
+        dir.file("outbox.db"),
+        "SELECT (SELECT user_version FROM pragma_user_version), count(*) FROM sqlite_schema "
+        "WHERE (name IN ('operations_fifo', 'operations_due') AND sql LIKE '%WHERE state = ''pending''') "
+        "OR (name = 'operations_lane_open' AND sql LIKE '%WHERE delivered_at IS NULL')");
+    ASSERT_EQ(schema.size(), 2u);
+    EXPECT_EQ(schema[0], 7);
+    EXPECT_EQ(schema[1], 3) << "schema 7's definitions of the three indexes";
     const auto counts = outbox->counts();
     ASSERT_TRUE(counts);
     EXPECT_EQ(counts->pending, 3);
