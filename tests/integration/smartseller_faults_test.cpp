@@ -30,8 +30,13 @@ TEST(SmartSellerFaults, RateLimitHoldsTheWholeUpstreamUntilRetryAfter) {
     f.sim().admin_post("/admin/faults", {{"path", kUpdatePath}, {"steps", {{{"status", 429}, {"retry_after", "2"}}}}});
     const long long online_at = wall_ms();
     f.set_link(true);
-    ASSERT_TRUE(wait_until([&] { return f.upstream()["last_error"].get<std::string>().find("429") != std::string::npos; }))
-        << f.diagnostics();
+    // The 429 reaches the status a moment before the outbox records the retry, and with it the
+    // next attempt (until then every operation is in flight): wait for both.
+    ASSERT_TRUE(wait_until([&] {
+        const auto upstream = f.upstream();
+        return upstream["last_error"].get<std::string>().find("429") != std::string::npos &&
+               !upstream["next_attempt_in_ms"].is_null();
+    })) << f.diagnostics();
     const auto held = f.upstream();
     EXPECT_EQ(held["circuit"], "closed") << held.dump();
     EXPECT_EQ(held["consecutive_failures"], 0) << "a rate limit was counted as an outage";

@@ -92,7 +92,11 @@ TEST(SyncEngine, RetryAfterAsAnHttpDateIsHonoured) {
                    {{"path", "/ssl/ifp/picking/order"}, {"steps", {{{"status", 429}, {"retry_after", date}}}}});
     agent.enqueue_picking("SSL-RD", 0);
     agent.set_link(true);
-    ASSERT_TRUE(wait_until([&] { return !din(agent)["last_error"].get<std::string>().empty(); })) << agent.log();
+    // The answer reaches the status a moment before the outbox records the retry time: wait for both.
+    ASSERT_TRUE(wait_until([&] {
+        const auto upstream = din(agent);
+        return !upstream["last_error"].get<std::string>().empty() && !upstream["next_attempt_in_ms"].is_null();
+    })) << agent.log();
     EXPECT_GT(din(agent)["next_attempt_in_ms"].get<int>(), 1000) << "retried before the server's Retry-After date";
     ASSERT_TRUE(wait_until([&] { return agent.status()["outbox"]["delivered"] == 1; })) << agent.log();
 }
@@ -166,7 +170,9 @@ TEST(SyncEngine, WrongCredentialsShowAuthFailedAndDoNotHammerTheLogin) {
     AgentHarness agent(sim, /*link_up=*/false, nullptr, "not-the-password");
     for (int i = 0; i < 5; ++i) agent.enqueue_picking("SSL-A" + std::to_string(i), i);
     agent.set_link(true);
-    ASSERT_TRUE(wait_until([&] { return din(agent)["auth"] == "failed"; })) << din(agent).dump() << agent.log();
+    // The refusal reaches the status a moment before the outbox records the retry times.
+    ASSERT_TRUE(wait_until([&] { return din(agent)["auth"] == "failed" && !din(agent)["next_attempt_in_ms"].is_null(); }))
+        << din(agent).dump() << agent.log();
     const auto status = agent.status();
     EXPECT_EQ(status["outbox"]["pending"].get<int>() + status["outbox"]["in_flight"].get<int>(), 5)
         << "operations were dropped or dead-lettered because of a login problem";
