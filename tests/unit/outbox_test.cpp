@@ -291,8 +291,8 @@ TEST_F(OutboxTest, RefusesADatabaseFromANewerAgent) {
 }
 
 // Schema 7 narrowed the claim and next-due indexes to pending operations and keyed the lane index
-// on delivered_at. A file written by a schema 6 agent, with a backlog in every state, upgrades in
-// place and delivers in the same order.
+// on delivered_at. A file written by a schema 6 agent, holding delivered, in-flight and pending
+// operations, upgrades in place and delivers in the same order.
 TEST_F(OutboxTest, UpgradesASchema6FileInPlaceKeepingItsBacklogAndOrder) {
     std::vector<OperationId> ids;
     {
