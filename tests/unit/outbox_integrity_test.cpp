@@ -256,6 +256,19 @@ TEST(OutboxTotals, MatchARecountAfterEveryKindOfChangeAndAcrossTheMigration) {
     ASSERT_TRUE(outbox->mark_dead(claimed[3], "no"));
     ASSERT_TRUE(outbox->mark_dead(claimed[4], "no"));
     expect_totals_match_a_recount(*outbox, path);
+    // A batch's outcomes of every kind in one transaction (the delivery worker's way).
+    auto batch = outbox->claim_batch("din", now, 4);
+    ASSERT_TRUE(batch);
+    ASSERT_EQ(batch->size(), 4u);
+    expect_totals_match_a_recount(*outbox, path);
+    const std::vector<Settlement> outcomes = {{(*batch)[0].id, Settlement::Kind::Delivered, now, {}},
+                                              {(*batch)[1].id, Settlement::Kind::Retry, now + 60'000, "later"},
+                                              {(*batch)[2].id, Settlement::Kind::Dead, now, "no"},
+                                              {(*batch)[3].id, Settlement::Kind::Release, now, {}}};
+    auto settled = outbox->settle(outcomes);
+    ASSERT_TRUE(settled);
+    for (const auto& result : *settled) EXPECT_TRUE(result);
+    expect_totals_match_a_recount(*outbox, path);
     ASSERT_TRUE(outbox->retry_dead(claimed[3], "again"));
     ASSERT_TRUE(outbox->drop_dead(claimed[4], "obsolete"));
     ASSERT_TRUE(outbox->prune_delivered(now + 1));

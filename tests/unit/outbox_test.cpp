@@ -291,8 +291,9 @@ TEST_F(OutboxTest, RefusesADatabaseFromANewerAgent) {
 }
 
 // Schema 7 narrowed the claim and next-due indexes to pending operations and keyed the lane index
-// on delivered_at. A file written by a schema 6 agent, holding delivered, in-flight and pending
-// operations, upgrades in place and delivers in the same order.
+// on delivered_at; schema 8 left moves into and out of 'in_flight' out of the totals trigger. A
+// file written by a schema 6 agent, holding delivered, in-flight and pending operations, upgrades
+// in place, keeps its totals and delivers in the same order.
 TEST_F(OutboxTest, UpgradesASchema6FileInPlaceKeepingItsBacklogAndOrder) {
     std::vector<OperationId> ids;
     {
@@ -307,7 +308,8 @@ TEST_F(OutboxTest, UpgradesASchema6FileInPlaceKeepingItsBacklogAndOrder) {
         ASSERT_EQ((*second)->id, ids[1]);  // left in flight: the agent "dies" here
     }
     {
-        // Schema 6's indexes, exactly as its migration 3 -> 4 made them.
+        // Schema 6's indexes, exactly as its migration 3 -> 4 made them, and its totals trigger
+        // (migration 4 -> 5).
         sqlite3* db = nullptr;
         ASSERT_EQ(sqlite3_open(dir.file("outbox.db").c_str(), &db), SQLITE_OK);
         ASSERT_EQ(sqlite3_exec(db,
@@ -316,6 +318,16 @@ TEST_F(OutboxTest, UpgradesASchema6FileInPlaceKeepingItsBacklogAndOrder) {
                                "CREATE INDEX operations_due ON operations (upstream, state, next_attempt_at); "
                                "CREATE INDEX operations_lane_open ON operations (lane, id) "
                                "WHERE state IN ('pending', 'in_flight') OR (state = 'dead' AND blocks_lane = 1); "
+                               "DROP TRIGGER operation_totals_update; "
+                               "CREATE TRIGGER operation_totals_update AFTER UPDATE OF upstream, state, payload "
+                               "ON operations BEGIN "
+                               "UPDATE operation_totals SET operations = operations - 1, "
+                               "bytes = bytes - octet_length(old.payload) "
+                               "WHERE upstream = old.upstream AND state = old.state; "
+                               "INSERT INTO operation_totals (upstream, state, operations, bytes) "
+                               "VALUES (new.upstream, new.state, 1, octet_length(new.payload)) "
+                               "ON CONFLICT DO UPDATE SET operations = operations + 1, bytes = bytes + excluded.bytes; "
+                               "END; "
                                "PRAGMA user_version = 6;",
                                nullptr, nullptr, nullptr),
                   SQLITE_OK);
@@ -328,13 +340,15 @@ TEST_F(OutboxTest, UpgradesASchema6FileInPlaceKeepingItsBacklogAndOrder) {
         dir.file("outbox.db"),
         "SELECT (SELECT user_version FROM pragma_user_version), count(*) FROM sqlite_schema "
         "WHERE (name IN ('operations_fifo', 'operations_due') AND sql LIKE '%WHERE state = ''pending''') "
-        "OR (name = 'operations_lane_open' AND sql LIKE '%WHERE delivered_at IS NULL')");
+        "OR (name = 'operations_lane_open' AND sql LIKE '%WHERE delivered_at IS NULL') "
+        "OR (name = 'operation_totals_update' AND sql LIKE '%WHEN old.state != ''in_flight''%')");
     ASSERT_EQ(schema.size(), 2u);
-    EXPECT_EQ(schema[0], 7);
-    EXPECT_EQ(schema[1], 3) << "schema 7's definitions of the three indexes";
+    EXPECT_EQ(schema[0], 8);
+    EXPECT_EQ(schema[1], 4) << "schema 7's definitions of the three indexes, schema 8's totals trigger";
     const auto counts = outbox->counts();
     ASSERT_TRUE(counts);
     EXPECT_EQ(counts->pending, 3);
+    EXPECT_EQ(counts->in_flight, 0);
     EXPECT_EQ(counts->delivered, 1);
     // The recovered operation first, then the rest in order; SSL-1's second waits for nothing
     // older in its lane (its first was delivered).

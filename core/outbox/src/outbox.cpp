@@ -12,6 +12,7 @@
 #include "quarantine.hpp"
 #include "schema.hpp"
 #include "sqlite_statement.hpp"
+#include "totals_delta.hpp"
 
 namespace outpost::outbox {
 
@@ -101,6 +102,21 @@ Expected<void> update_one(sqlite3* db, Statement& statement, OperationId id, std
     return {};
 }
 
+// Runs one UPDATE of an in-flight operation (`... WHERE id = ? AND state = 'in_flight' RETURNING
+// upstream, octet_length(payload)`) and adds its move to `totals`.
+Expected<void> settle_in_flight(Statement& statement, OperationId id, std::string_view doing, State to,
+                                detail::TotalsDelta& totals) {
+    auto row = statement.step(doing);
+    if (!row) return row.error();
+    if (!*row) {
+        return make_error("outbox", std::string(doing) + ": operation " + std::to_string(id) +
+                                        " is not in flight (settled twice, or unknown)");
+    }
+    totals.move(statement.column_text(0), to_string(State::InFlight), to_string(to), statement.column_int(1));
+    if (auto done = statement.step(doing); !done) return done.error();
+    return {};
+}
+
 // After a clean shutdown the last connection checkpoints the write-ahead log into the file and
 // deletes it; a -wal file left behind means the previous process died (or another one still has
 // the file open): the case where a disk that lies about syncs may have torn pages.
@@ -181,13 +197,36 @@ Expected<std::unique_ptr<Outbox>> Outbox::open_checked(const std::string& path, 
     // upstream: send it again with the same key; the upstream deduplicates. It counts as an
     // attempt, so coalescing never changes its body (see coalesce_locked). operations_in_flight
     // (a partial index) finds them without reading the queue.
-    auto recover = prepare(
-        *db, "UPDATE operations SET state = 'pending', next_attempt_at = 0, attempts = attempts + 1 "
-             "WHERE state = 'in_flight'");
-    if (!recover) return recover.error();
-    if (auto done = recover->step("recovering operations left in flight"); !done) return done.error();
-    outbox->recovered_at_open_ = sqlite3_changes(*db);
+    auto recovered = outbox->recover_in_flight();
+    if (!recovered) return recovered.error();
+    outbox->recovered_at_open_ = *recovered;
     return outbox;
+}
+
+Expected<std::int64_t> Outbox::recover_in_flight() {
+    if (auto begun = exec(db_, "BEGIN IMMEDIATE", "starting to recover operations left in flight"); !begun) {
+        return begun.error();
+    }
+    const auto rollback = [this](Error error) -> Expected<std::int64_t> {
+        (void)exec(db_, "ROLLBACK", "rolling back the recovery");
+        return error;
+    };
+    auto recover = statements_->get("UPDATE operations SET state = 'pending', next_attempt_at = 0, "
+                                    "attempts = attempts + 1 WHERE state = 'in_flight' "
+                                    "RETURNING upstream, octet_length(payload)");
+    if (!recover) return rollback(recover.error());
+    detail::TotalsDelta totals;
+    std::int64_t recovered = 0;
+    while (true) {
+        auto row = recover->step("recovering operations left in flight");
+        if (!row) return rollback(row.error());
+        if (!*row) break;
+        totals.move(recover->column_text(0), to_string(State::InFlight), to_string(State::Pending), recover->column_int(1));
+        ++recovered;
+    }
+    if (auto applied = totals.apply(*statements_); !applied) return rollback(applied.error());
+    if (auto committed = exec(db_, "COMMIT", "committing the recovery"); !committed) return rollback(committed.error());
+    return recovered;
 }
 
 Expected<void> Outbox::load_totals_locked() {
@@ -430,59 +469,72 @@ Expected<std::vector<Operation>> Outbox::claim_batch(const std::string& upstream
         return std::vector<Operation>{};
     }
     const RelaxedSync relaxed(*this);
+    if (auto begun = exec(db_, "BEGIN IMMEDIATE", "starting to claim operations"); !begun) return begun.error();
+    const auto rollback = [this](Error error) -> Expected<std::vector<Operation>> {
+        (void)exec(db_, "ROLLBACK", "rolling back the claim");
+        return error;
+    };
     // The oldest due operations whose lanes hold nothing older that is still undelivered: a
     // failed head of lane blocks its own lane only. Two operations of one lane are never both
     // heads, so a batch holds at most one per lane and FIFO within each lane is kept.
-    // One statement, one transaction for the whole batch: SQLite materialises the
-    // subquery's ids first, then updates those rows.
+    // One statement for the whole batch: SQLite materialises the subquery's ids first, then
+    // updates those rows.
     auto claim = statements_->get(std::string("UPDATE operations SET state = 'in_flight' WHERE id IN (SELECT o.id "
                  "FROM operations AS o INDEXED BY operations_fifo WHERE o.upstream = ?1 AND o.state = 'pending' "
                  "AND o.next_attempt_at <= ?2 AND ") + kLaneHeadCondition + " ORDER BY o.id LIMIT ?3) RETURNING " +
                  std::string(kOperationColumns));
-    if (!claim) return claim.error();
+    if (!claim) return rollback(claim.error());
     claim->bind(1, upstream);
     claim->bind(2, now);
     claim->bind(3, static_cast<std::int64_t>(std::max(max, 1)));
     std::vector<Operation> operations;
+    detail::TotalsDelta totals;
     while (true) {
         auto row = claim->step("claiming the next operations to deliver");
-        if (!row) return row.error();
+        if (!row) return rollback(row.error());
         if (!*row) break;
         operations.push_back(read_operation(*claim));
+        totals.move(upstream, to_string(State::Pending), to_string(State::InFlight),
+                    static_cast<std::int64_t>(operations.back().payload.size()));
     }
+    if (auto applied = totals.apply(*statements_); !applied) return rollback(applied.error());
+    if (auto committed = exec(db_, "COMMIT", "committing the claim"); !committed) return rollback(committed.error());
     // RETURNING gives the rows in no promised order; they are sent oldest first.
     std::sort(operations.begin(), operations.end(),
               [](const Operation& a, const Operation& b) { return a.id < b.id; });
     return operations;
 }
 
-Expected<void> Outbox::settle_one_locked(const Settlement& settlement) {
+Expected<void> Outbox::settle_one_locked(const Settlement& settlement, detail::TotalsDelta& totals) {
+    constexpr const char* kReturning = " RETURNING upstream, octet_length(payload)";
     switch (settlement.kind) {
         case Settlement::Kind::Delivered:
             // settle() marks every delivery of a batch in one statement, never one by one.
             return make_error("outbox", "internal: a delivery reached settle_one_locked");
         case Settlement::Kind::Retry: {
-            auto update = statements_->get("UPDATE operations SET state = 'pending', next_attempt_at = ?2, "
-                                           "attempts = attempts + 1, last_error = ?3 WHERE id = ?1 AND state = 'in_flight'");
+            auto update = statements_->get(std::string("UPDATE operations SET state = 'pending', next_attempt_at = ?2, "
+                                           "attempts = attempts + 1, last_error = ?3 WHERE id = ?1 AND state = 'in_flight'") +
+                                           kReturning);
             if (!update) return update.error();
             update->bind(1, settlement.id);
             update->bind(2, settlement.at);
             update->bind(3, settlement.error);
-            return update_one(db_, *update, settlement.id, "rescheduling an operation");
+            return settle_in_flight(*update, settlement.id, "rescheduling an operation", State::Pending, totals);
         }
         case Settlement::Kind::Dead: {
-            auto update = statements_->get("UPDATE operations SET state = 'dead', attempts = attempts + 1, last_error = ?2 "
-                                           "WHERE id = ?1 AND state = 'in_flight'");
+            auto update = statements_->get(std::string("UPDATE operations SET state = 'dead', attempts = attempts + 1, "
+                                           "last_error = ?2 WHERE id = ?1 AND state = 'in_flight'") + kReturning);
             if (!update) return update.error();
             update->bind(1, settlement.id);
             update->bind(2, settlement.error);
-            return update_one(db_, *update, settlement.id, "moving an operation to dead letters");
+            return settle_in_flight(*update, settlement.id, "moving an operation to dead letters", State::Dead, totals);
         }
         case Settlement::Kind::Release: {
-            auto update = statements_->get("UPDATE operations SET state = 'pending' WHERE id = ?1 AND state = 'in_flight'");
+            auto update = statements_->get(
+                std::string("UPDATE operations SET state = 'pending' WHERE id = ?1 AND state = 'in_flight'") + kReturning);
             if (!update) return update.error();
             update->bind(1, settlement.id);
-            return update_one(db_, *update, settlement.id, "releasing an unsent operation");
+            return settle_in_flight(*update, settlement.id, "releasing an unsent operation", State::Pending, totals);
         }
     }
     return make_error("outbox", "unknown settlement kind");
@@ -499,6 +551,7 @@ Expected<std::vector<Expected<void>>> Outbox::settle(std::span<const Settlement>
         return error;
     };
 
+    detail::TotalsDelta totals;
     // The deliveries, the common case, in one statement (a batch's usual outcome): per-statement
     // costs are paid once, not per operation.
     std::string delivered_ids;
@@ -512,7 +565,8 @@ Expected<std::vector<Expected<void>>> Outbox::settle(std::span<const Settlement>
         delivered_ids += "]";
         auto update = statements_->get("UPDATE operations SET state = 'delivered', delivered_at = ?1, "
                                        "attempts = attempts + 1, last_error = NULL WHERE state = 'in_flight' "
-                                       "AND id IN (SELECT value FROM json_each(?2)) RETURNING id");
+                                       "AND id IN (SELECT value FROM json_each(?2)) "
+                                       "RETURNING id, upstream, octet_length(payload)");
         if (!update) return rollback(update.error());
         update->bind(1, delivered_at);
         update->bind(2, delivered_ids);
@@ -522,6 +576,8 @@ Expected<std::vector<Expected<void>>> Outbox::settle(std::span<const Settlement>
             if (!row) return rollback(row.error());
             if (!*row) break;
             updated.push_back(update->column_int(0));
+            totals.move(update->column_text(1), to_string(State::InFlight), to_string(State::Delivered),
+                        update->column_int(2));
         }
         for (std::size_t i = 0; i < settlements.size(); ++i) {
             const Settlement& settlement = settlements[i];
@@ -536,12 +592,12 @@ Expected<std::vector<Expected<void>>> Outbox::settle(std::span<const Settlement>
     // Retries, dead letters and releases: rare, one statement each.
     for (std::size_t i = 0; i < settlements.size(); ++i) {
         if (settlements[i].kind == Settlement::Kind::Delivered) continue;
-        auto settled = settle_one_locked(settlements[i]);
+        auto settled = settle_one_locked(settlements[i], totals);
         if (!settled && settled.error().code > 0) return rollback(settled.error());  // SQLite failed
         results[i] = std::move(settled);
     }
+    if (auto applied = totals.apply(*statements_); !applied) return rollback(applied.error());
     if (auto committed = exec(db_, "COMMIT", "committing the outcomes"); !committed) return rollback(committed.error());
-    // The undelivered totals follow through the triggers (schema 5); enqueue() reads them.
     return results;
 }
 

@@ -9,7 +9,7 @@
 
 namespace outpost::outbox::detail {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // Brings the database to kSchemaVersion in one transaction, or explains why it cannot.
 Expected<void> migrate(sqlite3* db);

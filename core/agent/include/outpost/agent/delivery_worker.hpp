@@ -52,7 +52,7 @@ struct DispatchSettings {
     std::chrono::milliseconds backoff_cap{60000};
     std::chrono::milliseconds first_flush_jitter{3000};
     int concurrency = 2;
-    int claim_batch = 16;  // operations a thread claims (and settles) in one transaction
+    int claim_batch = 32;  // operations a thread claims (and settles) in one transaction
     BreakerSettings breaker;
 };
 

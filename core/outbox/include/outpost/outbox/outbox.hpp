@@ -58,6 +58,7 @@ struct sqlite3;
 
 namespace outpost::outbox::detail {
 class StatementCache;
+class TotalsDelta;
 }
 namespace outpost::outbox {
 
@@ -297,7 +298,9 @@ private:
     void finish_check(const Expected<void>& verdict);
     void quarantine_at_runtime_locked(const std::string& reason);
     Expected<std::int64_t> carry_over_locked();
-    Expected<void> settle_one_locked(const Settlement& settlement);  // not Delivered
+    Expected<void> settle_one_locked(const Settlement& settlement, detail::TotalsDelta& totals);  // not Delivered
+    // At open: operations left in flight by the previous process become pending again.
+    Expected<std::int64_t> recover_in_flight();
     Expected<void> settle_single(Settlement settlement);
 
     class RelaxedSync;  // claims and outcomes commit without an fsync (see outbox.cpp)
