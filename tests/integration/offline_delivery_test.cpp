@@ -17,8 +17,10 @@ TEST(OfflineDelivery, TwoHundredPickingsQueuedOfflineAreDeliveredOnceWhenTheLink
     Simulator sim;
     AgentHarness agent(sim, /*link_up=*/false);
 
-    constexpr int kLanes = 20;
-    constexpr int kPerLane = 10;
+    // More lanes than two threads' batches (32 each): batches are claimed ahead while others are
+    // in flight, and a lane's next picking must still wait for the one before.
+    constexpr int kLanes = 100;
+    constexpr int kPerLane = 2;
     int queued = 0;
     for (int picking = 0; picking < kPerLane; ++picking) {
         for (int lane = 0; lane < kLanes; ++lane) {

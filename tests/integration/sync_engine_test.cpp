@@ -41,9 +41,11 @@ TEST(SyncEngine, LinkLostMidBatchReleasesTheUnsentOperationsUntouched) {
     Simulator sim;
     TempDir state;
     auto agent = std::make_unique<AgentHarness>(sim, /*link_up=*/false, &state);
-    // Ten orders, ten lanes: each thread claims a batch of them. Slow answers give the test
-    // time to take the link away while a batch is being sent.
-    for (int i = 0; i < 10; ++i) agent->enqueue_picking("SSL-MB" + std::to_string(i), 0);
+    // A hundred orders, a hundred lanes: each thread claims a batch of them, and its helper the
+    // next batch while the first is sent. Slow answers give the test time to take the link
+    // away while a batch is being sent.
+    constexpr int kOrders = 100;
+    for (int i = 0; i < kOrders; ++i) agent->enqueue_picking("SSL-MB" + std::to_string(i), 0);
     sim.admin_post("/admin/latency", {{"path", "/ssl/ifp/picking/order"}, {"delay_ms", 300}});
     agent->set_link(true);
     ASSERT_TRUE(wait_until([&] { return sim.stats()["accepted"].get<int>() >= 1; })) << agent->log();
@@ -52,8 +54,8 @@ TEST(SyncEngine, LinkLostMidBatchReleasesTheUnsentOperationsUntouched) {
     ASSERT_TRUE(wait_until([&] { return agent->status()["outbox"]["in_flight"] == 0; })) << agent->log();
     const auto outbox = agent->status()["outbox"];
     const int delivered = outbox["delivered"].get<int>();
-    EXPECT_LT(delivered, 10) << "the batch went on after the link was lost";
-    EXPECT_EQ(delivered + outbox["pending"].get<int>(), 10);
+    EXPECT_LT(delivered, kOrders) << "the batch went on after the link was lost";
+    EXPECT_EQ(delivered + outbox["pending"].get<int>(), kOrders);
     EXPECT_EQ(sim.stats()["accepted"].get<int>(), delivered);
     ASSERT_EQ(agent->stop(), 0);
 
@@ -61,9 +63,9 @@ TEST(SyncEngine, LinkLostMidBatchReleasesTheUnsentOperationsUntouched) {
     {
         auto reopened = outbox::Outbox::open(state.file("outbox.db"));
         ASSERT_TRUE(reopened) << reopened.error().describe();
-        auto batch = (*reopened)->claim_batch("din", wall_clock_now_ms(), 100);
+        auto batch = (*reopened)->claim_batch("din", wall_clock_now_ms(), kOrders);
         ASSERT_TRUE(batch);
-        EXPECT_EQ(static_cast<int>(batch->size()), 10 - delivered);
+        EXPECT_EQ(static_cast<int>(batch->size()), kOrders - delivered);
         for (const auto& operation : *batch) {
             EXPECT_EQ(operation.attempts, 0) << operation.idempotency_key;
             EXPECT_EQ(operation.last_error, "") << operation.idempotency_key;
@@ -72,8 +74,8 @@ TEST(SyncEngine, LinkLostMidBatchReleasesTheUnsentOperationsUntouched) {
 
     sim.admin_post("/admin/latency", {{"path", "/ssl/ifp/picking/order"}, {"delay_ms", 0}});
     agent = std::make_unique<AgentHarness>(sim, /*link_up=*/true, &state);
-    ASSERT_TRUE(wait_until([&] { return agent->status()["outbox"]["delivered"] == 10; })) << agent->log();
-    EXPECT_EQ(sim.stats()["accepted"].get<int>(), 10);
+    ASSERT_TRUE(wait_until([&] { return agent->status()["outbox"]["delivered"] == kOrders; })) << agent->log();
+    EXPECT_EQ(sim.stats()["accepted"].get<int>(), kOrders);
     EXPECT_EQ(sim.stats()["duplicates"].get<int>(), 0);
 }
 

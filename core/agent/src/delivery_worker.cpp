@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "helper_thread.hpp"
 #include "outpost/common/log.hpp"
 
 namespace outpost::agent {
@@ -251,13 +252,14 @@ bool DeliveryWorker::settle(const std::vector<OutcomeToRecord>& outcomes) {
 }
 
 std::vector<DeliveryWorker::OutcomeToRecord> DeliveryWorker::deliver_batch(
-    transport::HttpClient& http, const std::vector<outbox::Operation>& batch) {
+    transport::HttpClient& http, const std::vector<outbox::Operation>& batch, bool first_allowed) {
     std::vector<OutcomeToRecord> outcomes;
     outcomes.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (i > 0) {
-            // The first request was allowed by the caller; each later one asks again: the link
-            // may have gone, the circuit opened (or, half-open, its probe is the one just sent).
+        if (i > 0 || !first_allowed) {
+            // Each request asks whether it may go (the first of a batch may have been allowed by
+            // the caller): the link may have gone, the circuit opened (or, half-open, its probe
+            // is the one just sent), stop been asked for.
             std::lock_guard lock(mutex_);
             std::optional<Clock::time_point> retry_at;
             if (stopping_ || !may_send_locked(Clock::now(), retry_at)) {
@@ -294,7 +296,56 @@ namespace {
 constexpr UnixMillis kClockJumpHorizonMs = 24LL * 60 * 60 * 1000;
 }  // namespace
 
+std::vector<DeliveryWorker::OutcomeToRecord> DeliveryWorker::deliver_claimed(transport::HttpClient& http,
+                                                                            HelperThread& helper,
+                                                                            std::vector<outbox::Operation> batch) {
+    std::vector<OutcomeToRecord> previous;  // the outcomes of the batch before `batch`, not recorded yet
+    bool first_allowed = true;              // the caller asked may_send_locked() for the first batch
+    while (true) {
+        // On the helper, while `batch` is sent: record the previous batch's outcomes, then claim
+        // the next batch. That claim leaves out the lanes of `batch` (in flight), so FIFO per lane
+        // holds; a lane's next operation comes in a later batch.
+        bool recorded = true;
+        Expected<std::vector<outbox::Operation>> next = std::vector<outbox::Operation>{};
+        helper.start([&] {
+            if (!previous.empty()) {
+                recorded = settle(previous);
+                if (recorded && after_delivery_) after_delivery_();
+            }
+            if (recorded) next = outbox_.claim_batch(upstream_, wall_clock_now_ms(), std::max(1, settings_.claim_batch));
+        });
+        auto outcomes = deliver_batch(http, batch, first_allowed);
+        helper.wait();
+        if (!recorded) {
+            // The outbox could not record (a full disk, say) and claimed nothing more: both
+            // batches' outcomes wait for the caller's retry.
+            previous.insert(previous.end(), outcomes.begin(), outcomes.end());
+            return previous;
+        }
+        if (!next) log::error(upstream_, next.error().describe());
+        const bool cut_short = std::any_of(outcomes.begin(), outcomes.end(), [](const OutcomeToRecord& outcome) {
+            return outcome.settlement.kind == outbox::Settlement::Kind::Release;
+        });
+        if (cut_short || !next || next->empty()) {
+            // Sending stopped (link, circuit, stop), or nothing was claimed ahead: record this
+            // batch here, hand back what was claimed ahead, and let the caller decide what next.
+            if (next) {
+                for (const auto& operation : *next) {
+                    outcomes.push_back(OutcomeToRecord{{operation.id, outbox::Settlement::Kind::Release, 0, {}}, {}, false});
+                }
+            }
+            if (!settle(outcomes)) return outcomes;
+            if (after_delivery_) after_delivery_();
+            return {};
+        }
+        previous = std::move(outcomes);
+        batch = std::move(*next);
+        first_allowed = false;  // deliver_batch asks for every request of a batch claimed ahead
+    }
+}
+
 void DeliveryWorker::run(transport::HttpClient& http) {
+    HelperThread helper;  // records outcomes and claims ahead while this thread sends
     std::vector<OutcomeToRecord> unsettled;  // outcomes the outbox could not record yet (full disk, say)
     std::unique_lock lock(mutex_);
     while (!stopping_) {
@@ -330,11 +381,8 @@ void DeliveryWorker::run(transport::HttpClient& http) {
         const UnixMillis now = wall_clock_now_ms();
         auto claimed = outbox_.claim_batch(upstream_, now, std::max(1, settings_.claim_batch));
         if (claimed && !claimed->empty()) {
-            auto outcomes = deliver_batch(http, *claimed);
-            const bool recorded = settle(outcomes);
-            if (recorded && after_delivery_) after_delivery_();
+            unsettled = deliver_claimed(http, helper, std::move(*claimed));
             lock.lock();
-            if (!recorded) unsettled = std::move(outcomes);
             continue;
         }
         // Nothing to send: hand back the breaker's probe, and sleep until the earliest retry or

@@ -5,10 +5,12 @@
 // - `concurrency` threads, each with its own kept-alive connection, claim operations; the
 //   outbox hands each lane's head to one thread at a time, so lanes run in parallel and FIFO
 //   holds within a lane. A thread claims up to `claim_batch` lane heads at once, sends them one
-//   after the other, and records their outcomes in one transaction: with a backlog, two fsyncs
-//   serve a whole batch instead of every operation. Before each request of a batch the thread
-//   checks again that it may send (link, circuit, stop); what it may not send is released,
-//   unchanged, for later.
+//   after the other, and records their outcomes in one transaction: per-statement and per-commit
+//   costs are paid once per batch. With a backlog the outbox's work is off the connection's path:
+//   while a thread sends a batch, its helper thread (helper_thread.hpp) records the outcomes of
+//   the batch before and claims the next one, which leaves out the lanes in flight. Before each
+//   request the thread checks again that it may send (link, circuit, stop); what it may not send,
+//   and whatever was claimed ahead, is released, unchanged, for later.
 // - While the link is down, the circuit is open, or nothing is due, the threads sleep on a
 //   condition variable with no timeout beyond the next due time: an offline device spends no
 //   CPU here.
@@ -47,6 +49,8 @@
 
 namespace outpost::agent {
 
+class HelperThread;  // helper_thread.hpp
+
 struct DispatchSettings {
     std::chrono::milliseconds backoff_base{500};
     std::chrono::milliseconds backoff_cap{60000};
@@ -80,8 +84,8 @@ public:
     DeliveryWorker(const DeliveryWorker&) = delete;
     DeliveryWorker& operator=(const DeliveryWorker&) = delete;
 
-    // Set before start(): called on a delivery thread after each settled delivery (maintenance
-    // that should only run while the agent is busy anyway, e.g. pruning).
+    // Set before start(): called on a delivery thread or its helper after each batch of outcomes
+    // is recorded (maintenance that should only run while the agent is busy anyway, e.g. pruning).
     void set_after_delivery(std::function<void()> hook) { after_delivery_ = std::move(hook); }
 
     Expected<void> start();  // fails if a thread's HTTP client cannot be created
@@ -101,9 +105,16 @@ private:
     };
 
     void run(transport::HttpClient& http);
+    // Sends `batch` and the batches after it, each claimed ahead on `helper` while the one before
+    // is sent (the helper also records the outcomes of the batch before that), until sending
+    // stops or nothing more is due. Returns the outcomes the outbox could not record.
+    std::vector<OutcomeToRecord> deliver_claimed(transport::HttpClient& http, HelperThread& helper,
+                                                 std::vector<outbox::Operation> batch);
     // Sends the claimed operations one after the other while sending is allowed; the rest are
-    // released. Feeds each answer to the breaker and status as it comes.
-    std::vector<OutcomeToRecord> deliver_batch(transport::HttpClient& http, const std::vector<outbox::Operation>& batch);
+    // released. Asks may_send_locked() before each request, except the first when the caller
+    // already did (first_allowed). Feeds each answer to the breaker and status as it comes.
+    std::vector<OutcomeToRecord> deliver_batch(transport::HttpClient& http, const std::vector<outbox::Operation>& batch,
+                                               bool first_allowed);
     OutcomeToRecord outcome_of(const outbox::Operation& operation, const connectors::DeliveryResult& result);
     // True when the outcomes were recorded in the outbox (then their log lines are written).
     bool settle(const std::vector<OutcomeToRecord>& outcomes);
