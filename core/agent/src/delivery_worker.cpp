@@ -251,6 +251,10 @@ bool DeliveryWorker::settle(const std::vector<OutcomeToRecord>& outcomes) {
     return true;
 }
 
+DeliveryWorker::OutcomeToRecord DeliveryWorker::released(const outbox::Operation& operation) {
+    return OutcomeToRecord{{operation.id, outbox::Settlement::Kind::Release, 0, {}}, {}, false};
+}
+
 std::vector<DeliveryWorker::OutcomeToRecord> DeliveryWorker::deliver_batch(
     transport::HttpClient& http, const std::vector<outbox::Operation>& batch, bool first_allowed) {
     std::vector<OutcomeToRecord> outcomes;
@@ -263,9 +267,7 @@ std::vector<DeliveryWorker::OutcomeToRecord> DeliveryWorker::deliver_batch(
             std::lock_guard lock(mutex_);
             std::optional<Clock::time_point> retry_at;
             if (stopping_ || !may_send_locked(Clock::now(), retry_at)) {
-                for (std::size_t j = i; j < batch.size(); ++j) {
-                    outcomes.push_back(OutcomeToRecord{{batch[j].id, outbox::Settlement::Kind::Release, 0, {}}, {}, false});
-                }
+                for (std::size_t j = i; j < batch.size(); ++j) outcomes.push_back(released(batch[j]));
                 break;
             }
         }
@@ -330,9 +332,7 @@ std::vector<DeliveryWorker::OutcomeToRecord> DeliveryWorker::deliver_claimed(tra
             // Sending stopped (link, circuit, stop), or nothing was claimed ahead: record this
             // batch here, hand back what was claimed ahead, and let the caller decide what next.
             if (next) {
-                for (const auto& operation : *next) {
-                    outcomes.push_back(OutcomeToRecord{{operation.id, outbox::Settlement::Kind::Release, 0, {}}, {}, false});
-                }
+                for (const auto& operation : *next) outcomes.push_back(released(operation));
             }
             if (!settle(outcomes)) return outcomes;
             if (after_delivery_) after_delivery_();

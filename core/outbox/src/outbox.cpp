@@ -91,13 +91,19 @@ Operation read_operation(const Statement& row) {
     return operation;
 }
 
-// Runs one UPDATE that must touch exactly one row.
+// An outcome for an operation that is not in flight: settled twice, or unknown.
+Error not_in_flight(std::string_view doing, OperationId id) {
+    return make_error("outbox", std::string(doing) + ": operation " + std::to_string(id) +
+                                    " is not in flight (settled twice, or unknown)");
+}
+
+// Runs one change of a dead letter (`... WHERE id = ? AND state = 'dead'`) that must touch
+// exactly one row.
 Expected<void> update_one(sqlite3* db, Statement& statement, OperationId id, std::string_view doing) {
     auto done = statement.step(doing);
     if (!done) return done.error();
     if (sqlite3_changes(db) != 1) {
-        return make_error("outbox", std::string(doing) + ": operation " + std::to_string(id) +
-                                        " is not in flight (settled twice, or unknown)");
+        return make_error("outbox", std::string(doing) + ": operation " + std::to_string(id) + " is not a dead letter");
     }
     return {};
 }
@@ -108,10 +114,7 @@ Expected<void> settle_in_flight(Statement& statement, OperationId id, std::strin
                                 detail::TotalsDelta& totals) {
     auto row = statement.step(doing);
     if (!row) return row.error();
-    if (!*row) {
-        return make_error("outbox", std::string(doing) + ": operation " + std::to_string(id) +
-                                        " is not in flight (settled twice, or unknown)");
-    }
+    if (!*row) return not_in_flight(doing, id);
     totals.move(statement.column_text(0), to_string(State::InFlight), to_string(to), statement.column_int(1));
     if (auto done = statement.step(doing); !done) return done.error();
     return {};
@@ -583,9 +586,7 @@ Expected<std::vector<Expected<void>>> Outbox::settle(std::span<const Settlement>
             const Settlement& settlement = settlements[i];
             if (settlement.kind != Settlement::Kind::Delivered) continue;
             if (std::find(updated.begin(), updated.end(), settlement.id) == updated.end()) {
-                results[i] = make_error("outbox", "marking an operation delivered: operation " +
-                                                      std::to_string(settlement.id) +
-                                                      " is not in flight (settled twice, or unknown)");
+                results[i] = not_in_flight("marking an operation delivered", settlement.id);
             }
         }
     }

@@ -116,6 +116,8 @@ private:
     std::vector<OutcomeToRecord> deliver_batch(transport::HttpClient& http, const std::vector<outbox::Operation>& batch,
                                                bool first_allowed);
     OutcomeToRecord outcome_of(const outbox::Operation& operation, const connectors::DeliveryResult& result);
+    // Claimed, never sent: back to pending as it was.
+    static OutcomeToRecord released(const outbox::Operation& operation);
     // True when the outcomes were recorded in the outbox (then their log lines are written).
     bool settle(const std::vector<OutcomeToRecord>& outcomes);
     void record_outcome_locked(const connectors::DeliveryResult& result, UnixMillis now);
