@@ -213,6 +213,39 @@ TEST_F(OutboxTest, SettleNamesAnOperationNotInFlightAndRecordsTheOthers) {
     EXPECT_EQ(outbox->counts()->delivered, 1);
 }
 
+// The deliveries are marked 32 to a statement: a call with more spans several, and an id that is
+// not in flight in the middle of one is named without affecting its neighbours.
+TEST_F(OutboxTest, SettleMarksMoreDeliveriesThanOneStatementHolds) {
+    auto outbox = open_outbox();
+    constexpr int kOperations = 70;
+    for (int i = 0; i < kOperations; ++i) ASSERT_TRUE(outbox->enqueue(picking("lane-" + std::to_string(i))));
+    auto stray = outbox->enqueue(picking("lane-0"));  // behind lane-0's head: never claimed
+    ASSERT_TRUE(stray);
+    const UnixMillis now = wall_clock_now_ms();
+    auto batch = outbox->claim_batch("din", now, 100);
+    ASSERT_TRUE(batch) << batch.error().describe();
+    ASSERT_EQ(batch->size(), static_cast<std::size_t>(kOperations));
+
+    std::vector<Settlement> outcomes;
+    for (const auto& operation : *batch) outcomes.push_back({operation.id, Settlement::Kind::Delivered, now, {}});
+    outcomes.insert(outcomes.begin() + 40, Settlement{stray->id, Settlement::Kind::Delivered, now, {}});
+    auto settled = outbox->settle(outcomes);
+    ASSERT_TRUE(settled) << settled.error().describe();
+    for (std::size_t i = 0; i < settled->size(); ++i) {
+        if (i == 40) {
+            EXPECT_FALSE((*settled)[i]) << "the stray was never claimed";
+        } else {
+            EXPECT_TRUE((*settled)[i]) << "outcome " << i << ": " << (*settled)[i].error().describe();
+        }
+    }
+    for (const auto& operation : *batch) EXPECT_EQ((*outbox->find(operation.id))->state, State::Delivered);
+    EXPECT_EQ((*outbox->find(stray->id))->state, State::Pending);
+    const auto counts = outbox->counts();
+    EXPECT_EQ(counts->delivered, kOperations);
+    EXPECT_EQ(counts->in_flight, 0);
+    EXPECT_EQ(counts->pending, 1);
+}
+
 TEST_F(OutboxTest, RescheduledOperationWaitsUntilDueAndBlocksItsLane) {
     auto outbox = open_outbox();
     auto a1 = outbox->enqueue(picking("A"));

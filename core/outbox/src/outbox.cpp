@@ -97,6 +97,23 @@ Error not_in_flight(std::string_view doing, OperationId id) {
                                     " is not in flight (settled twice, or unknown)");
 }
 
+// How many deliveries one UPDATE marks: a fixed list of placeholders (`id IN (?2, ..., ?33)`),
+// so the statement is prepared once. A list, not json_each(): SQLite is built without its JSON
+// functions (tools/bootstrap, for the aarch64 size budget). 32 is the delivery threads' batch.
+constexpr std::size_t kIdsPerDeliveredUpdate = 32;
+
+const std::string& delivered_update_sql() {
+    static const std::string sql = [] {
+        std::string text = "UPDATE operations SET state = 'delivered', delivered_at = ?1, attempts = attempts + 1, "
+                           "last_error = NULL WHERE state = 'in_flight' AND id IN (";
+        for (std::size_t k = 0; k < kIdsPerDeliveredUpdate; ++k) {
+            text += (k == 0 ? "?" : ", ?") + std::to_string(k + 2);
+        }
+        return text + ") RETURNING id, upstream, octet_length(payload)";
+    }();
+    return sql;
+}
+
 // Runs one change of a dead letter (`... WHERE id = ? AND state = 'dead'`) that must touch
 // exactly one row.
 Expected<void> update_one(sqlite3* db, Statement& statement, OperationId id, std::string_view doing) {
@@ -555,25 +572,23 @@ Expected<std::vector<Expected<void>>> Outbox::settle(std::span<const Settlement>
     };
 
     detail::TotalsDelta totals;
-    // The deliveries, the common case, in one statement (a batch's usual outcome): per-statement
-    // costs are paid once, not per operation.
-    std::string delivered_ids;
+    // The deliveries, the common case, in one statement per kIdsPerDeliveredUpdate (a batch's
+    // usual outcome): per-statement costs are paid once per chunk, not per operation.
+    std::vector<OperationId> delivered_ids;
     UnixMillis delivered_at = 0;
     for (const Settlement& settlement : settlements) {
         if (settlement.kind != Settlement::Kind::Delivered) continue;
-        delivered_ids += (delivered_ids.empty() ? "[" : ",") + std::to_string(settlement.id);
+        delivered_ids.push_back(settlement.id);
         delivered_at = std::max(delivered_at, settlement.at);
     }
-    if (!delivered_ids.empty()) {
-        delivered_ids += "]";
-        auto update = statements_->get("UPDATE operations SET state = 'delivered', delivered_at = ?1, "
-                                       "attempts = attempts + 1, last_error = NULL WHERE state = 'in_flight' "
-                                       "AND id IN (SELECT value FROM json_each(?2)) "
-                                       "RETURNING id, upstream, octet_length(payload)");
+    std::vector<OperationId> updated;
+    for (std::size_t first = 0; first < delivered_ids.size(); first += kIdsPerDeliveredUpdate) {
+        auto update = statements_->get(delivered_update_sql());
         if (!update) return rollback(update.error());
         update->bind(1, delivered_at);
-        update->bind(2, delivered_ids);
-        std::vector<OperationId> updated;
+        // Placeholders past the last id stay unbound, which SQLite reads as NULL: they match nothing.
+        const std::size_t count = std::min(kIdsPerDeliveredUpdate, delivered_ids.size() - first);
+        for (std::size_t k = 0; k < count; ++k) update->bind(static_cast<int>(k) + 2, delivered_ids[first + k]);
         while (true) {
             auto row = update->step("marking operations delivered");
             if (!row) return rollback(row.error());
@@ -582,12 +597,12 @@ Expected<std::vector<Expected<void>>> Outbox::settle(std::span<const Settlement>
             totals.move(update->column_text(1), to_string(State::InFlight), to_string(State::Delivered),
                         update->column_int(2));
         }
-        for (std::size_t i = 0; i < settlements.size(); ++i) {
-            const Settlement& settlement = settlements[i];
-            if (settlement.kind != Settlement::Kind::Delivered) continue;
-            if (std::find(updated.begin(), updated.end(), settlement.id) == updated.end()) {
-                results[i] = not_in_flight("marking an operation delivered", settlement.id);
-            }
+    }
+    for (std::size_t i = 0; i < settlements.size(); ++i) {
+        const Settlement& settlement = settlements[i];
+        if (settlement.kind != Settlement::Kind::Delivered) continue;
+        if (std::find(updated.begin(), updated.end(), settlement.id) == updated.end()) {
+            results[i] = not_in_flight("marking an operation delivered", settlement.id);
         }
     }
     // Retries, dead letters and releases: rare, one statement each.
