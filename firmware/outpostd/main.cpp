@@ -2,6 +2,9 @@
 
 #include <pthread.h>
 #include <signal.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <sys/stat.h>
 
 #include <chrono>
@@ -30,9 +33,22 @@ void print_versions() {
     std::printf("SQLite %s\n", outpost_sqlite_version());
 }
 
+// glibc gives each thread that allocates while another holds the heap's lock an arena of its own,
+// up to 8 per core, and each keeps freed memory resident. The agent's threads (delivery threads
+// and their helpers, pullers, the control socket) allocate concurrently while draining; capping
+// the arenas at two cut the peak while draining 100,000 operations from 7.8 to 7.4 MiB with no
+// measurable change in the drain rate (docs/footprint.md). Called before any thread starts; it
+// overrides MALLOC_ARENA_MAX.
+void limit_malloc_arenas() {
+#if defined(__GLIBC__)
+    (void)mallopt(M_ARENA_MAX, 2);
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    limit_malloc_arenas();
     const auto parsed = outpostd::parse_command_line(argc, argv);
     if (!parsed.line) return parsed.exit_code;
     const std::string& config_path = parsed.line->config_path;
