@@ -248,6 +248,7 @@ bool DeliveryWorker::settle(const std::vector<OutcomeToRecord>& outcomes) {
             }
         }
     }
+    if (after_delivery_) after_delivery_();
     return true;
 }
 
@@ -312,7 +313,6 @@ std::vector<DeliveryWorker::OutcomeToRecord> DeliveryWorker::deliver_claimed(tra
         helper.start([&] {
             if (!previous.empty()) {
                 recorded = settle(previous);
-                if (recorded && after_delivery_) after_delivery_();
             }
             if (recorded) next = outbox_.claim_batch(upstream_, wall_clock_now_ms(), std::max(1, settings_.claim_batch));
         });
@@ -335,7 +335,6 @@ std::vector<DeliveryWorker::OutcomeToRecord> DeliveryWorker::deliver_claimed(tra
                 for (const auto& operation : *next) outcomes.push_back(released(operation));
             }
             if (!settle(outcomes)) return outcomes;
-            if (after_delivery_) after_delivery_();
             return {};
         }
         previous = std::move(outcomes);

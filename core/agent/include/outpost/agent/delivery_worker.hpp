@@ -118,7 +118,8 @@ private:
     OutcomeToRecord outcome_of(const outbox::Operation& operation, const connectors::DeliveryResult& result);
     // Claimed, never sent: back to pending as it was.
     static OutcomeToRecord released(const outbox::Operation& operation);
-    // True when the outcomes were recorded in the outbox (then their log lines are written).
+    // True when the outcomes were recorded in the outbox (then their log lines are written and
+    // the after-delivery hook runs).
     bool settle(const std::vector<OutcomeToRecord>& outcomes);
     void record_outcome_locked(const connectors::DeliveryResult& result, UnixMillis now);
     void hold_for_rate_limit_locked(const connectors::DeliveryResult& result);
